@@ -1,0 +1,132 @@
+//! The store's error type. Database error text is never forwarded: PostgreSQL's messages can
+//! contain the offending value, which may be a personal number.
+
+use std::fmt;
+
+use sea_orm::{DbErr, SqlErr};
+
+/// The kinds of resource the store knows, for NOT_FOUND and ALREADY_EXISTS answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resource {
+    /// A general practitioner.
+    Gp,
+    /// A GP office.
+    Office,
+    /// A list contract.
+    ListContract,
+    /// A doctor period on a list contract.
+    DoctorPeriod,
+    /// A resident.
+    Resident,
+    /// A resident's period on a list.
+    ListMembership,
+}
+
+impl Resource {
+    /// The resource's name as clients see it in error details.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resource::Gp => "gp",
+            Resource::Office => "office",
+            Resource::ListContract => "list contract",
+            Resource::DoctorPeriod => "doctor period",
+            Resource::Resident => "resident",
+            Resource::ListMembership => "list membership",
+        }
+    }
+}
+
+impl fmt::Display for Resource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule of the fastlege scheme that a request would break; becomes FAILED_PRECONDITION with the
+/// stable [`RuleViolation::reason`] in `google.rpc.ErrorInfo`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RuleViolation {
+    /// The list has no free place and no over-ceiling reason applies.
+    #[error("the list has reached its ceiling")]
+    ListFull,
+    /// The list is closed to new patients.
+    #[error("the list is closed to new patients")]
+    ListClosed,
+    /// The contract is not valid on the date asked for.
+    #[error("the list contract is not valid on the effective date")]
+    ContractNotValid,
+    /// The resident is already on a list (now or from a scheduled date); a change of GP is a separate request.
+    #[error("the resident is already on a list; use ChangeGp to change GP")]
+    AlreadyOnList,
+    /// A fastlege period would overlap another fastlege period on a list that is not shared.
+    #[error("the contract already has a fastlege in that period")]
+    FastlegePeriodOverlaps,
+    /// A doctor period must lie inside the contract's validity.
+    #[error("the doctor period lies outside the contract's validity")]
+    PeriodOutsideContract,
+    /// The over-ceiling reason given does not hold for this resident and list.
+    #[error("the over-ceiling reason does not apply: {0}")]
+    OverCeilingReasonDoesNotApply(&'static str),
+}
+
+impl RuleViolation {
+    /// The stable machine-readable reason (UPPER_SNAKE) for `google.rpc.ErrorInfo`.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            RuleViolation::ListFull => "LIST_FULL",
+            RuleViolation::ListClosed => "LIST_CLOSED",
+            RuleViolation::ContractNotValid => "CONTRACT_NOT_VALID",
+            RuleViolation::AlreadyOnList => "ALREADY_ON_LIST",
+            RuleViolation::FastlegePeriodOverlaps => "FASTLEGE_PERIOD_OVERLAPS",
+            RuleViolation::PeriodOutsideContract => "PERIOD_OUTSIDE_CONTRACT",
+            RuleViolation::OverCeilingReasonDoesNotApply(_) => "OVER_CEILING_REASON_DOES_NOT_APPLY",
+        }
+    }
+}
+
+/// Everything that can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The resource does not exist.
+    #[error("{0} not found")]
+    NotFound(Resource),
+    /// A resource with the same key exists.
+    #[error("{0} already exists")]
+    AlreadyExists(Resource),
+    /// A rule of the scheme forbids the change.
+    #[error(transparent)]
+    Rule(#[from] RuleViolation),
+    /// The caller's etag no longer matches the stored version.
+    #[error("the resource was changed by someone else; read it again")]
+    EtagMismatch,
+    /// The request id was used before with a different request.
+    #[error("request_id was already used for a different request")]
+    RequestIdReused,
+    /// A concurrent request with the same request id committed first; answer with its response.
+    #[error("a concurrent request with the same request_id committed first")]
+    RequestIdRace,
+    /// The database cannot be reached now; retrying later may work.
+    #[error("the database is unavailable")]
+    Unavailable(#[source] DbErr),
+    /// Any other database failure.
+    #[error("database failure")]
+    Database(#[source] DbErr),
+}
+
+impl StoreError {
+    /// Classifies a database error: lost connections are retryable, everything else is not.
+    pub fn from_db(error: DbErr) -> Self {
+        match &error {
+            DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => StoreError::Unavailable(error),
+            _ => StoreError::Database(error),
+        }
+    }
+
+    /// Maps a failed insert: a unique-key violation means the resource exists already.
+    pub(crate) fn from_insert(error: DbErr, resource: Resource) -> Self {
+        match error.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::AlreadyExists(resource),
+            _ => StoreError::from_db(error),
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Schema migrations. They run at start-up and as `allmenn-server migrate`; on PostgreSQL they run
+//! under an advisory lock so that replicas starting together do not race.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_patient_lists;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_patient_lists::Migration)]
+    }
+}
