@@ -122,6 +122,23 @@ impl StoreError {
         }
     }
 
+    /// A short, value-free name of what failed, for logs (the database's own text may hold values).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StoreError::NotFound(_) => "not_found",
+            StoreError::AlreadyExists(_) => "already_exists",
+            StoreError::Rule(_) => "rule",
+            StoreError::EtagMismatch => "etag_mismatch",
+            StoreError::RequestIdReused => "request_id_reused",
+            StoreError::RequestIdRace => "request_id_race",
+            StoreError::Unavailable(_) => "unavailable",
+            StoreError::Database(DbErr::Exec(_)) => "database_exec",
+            StoreError::Database(DbErr::Query(_)) => "database_query",
+            StoreError::Database(DbErr::RecordNotFound(_)) => "database_record_not_found",
+            StoreError::Database(_) => "database_other",
+        }
+    }
+
     /// Maps a failed insert: a unique-key violation means the resource exists already.
     pub(crate) fn from_insert(error: DbErr, resource: Resource) -> Self {
         match error.sql_err() {

@@ -24,7 +24,7 @@ pub use error::{Resource, RuleViolation, StoreError};
 pub use sea_orm::DatabaseTransaction as Transaction;
 
 /// Advisory-lock key under which PostgreSQL migrations run ("allmenn" in ASCII, truncated).
-const MIGRATION_LOCK_KEY: i64 = 0x616c_6c6d_656e_6e;
+const MIGRATION_LOCK_KEY: i64 = 0x0061_6c6c_6d65_6e6e;
 
 /// A handle on the database: a connection pool plus the backend it speaks.
 #[derive(Clone, Debug)]

@@ -649,7 +649,7 @@ pub async fn patient_gp<C: ConnectionTrait>(
     let office = get_office(connection, &contract.contract.office_organization_number).await?;
     let responsible_doctor = responsible_doctor(connection, contract.contract.id, date).await?;
     Ok(Some(PatientGp {
-        membership: MembershipView { membership, person_id: person_id.clone() },
+        membership: MembershipView { membership, person_id: *person_id },
         contract,
         office,
         responsible_doctor,

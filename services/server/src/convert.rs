@@ -1,0 +1,150 @@
+//! Conversions shared by every service: dates, instants, etags, identifiers and page tokens.
+
+use allmenn_proto::v1 as pb;
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::error::Violations;
+
+/// `allmenn.v1.Date` → calendar date; `None` with a violation when it is not a real date.
+pub fn date(violations: &mut Violations, field: &str, value: Option<&pb::Date>) -> Option<NaiveDate> {
+    let value = value?;
+    let parsed = u32::try_from(value.month)
+        .ok()
+        .zip(u32::try_from(value.day).ok())
+        .and_then(|(month, day)| NaiveDate::from_ymd_opt(value.year, month, day));
+    if parsed.is_none() {
+        violations.add(field, "is not a valid calendar date");
+    }
+    parsed
+}
+
+/// Calendar date → `allmenn.v1.Date`.
+pub fn to_date(value: NaiveDate) -> pb::Date {
+    pb::Date {
+        year: value.year(),
+        month: i32::try_from(value.month()).unwrap_or_default(),
+        day: i32::try_from(value.day()).unwrap_or_default(),
+    }
+}
+
+/// Instant → `google.protobuf.Timestamp`.
+pub fn to_timestamp(value: DateTime<Utc>) -> prost_types::Timestamp {
+    prost_types::Timestamp {
+        seconds: value.timestamp(),
+        nanos: i32::try_from(value.timestamp_subsec_nanos()).unwrap_or_default(),
+    }
+}
+
+/// `google.protobuf.Timestamp` → instant.
+pub fn timestamp(
+    violations: &mut Violations,
+    field: &str,
+    value: &prost_types::Timestamp,
+) -> Option<DateTime<Utc>> {
+    let parsed =
+        u32::try_from(value.nanos).ok().and_then(|nanos| DateTime::from_timestamp(value.seconds, nanos));
+    if parsed.is_none() {
+        violations.add(field, "is not a valid timestamp");
+    }
+    parsed
+}
+
+/// A stored version → etag. Quoted, as HTTP entity tags are, so that clients treat it as opaque.
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// A server-assigned resource id.
+pub fn resource_id(violations: &mut Violations, field: &str, value: &str) -> Option<Uuid> {
+    if value.is_empty() {
+        violations.add(field, "is required");
+        return None;
+    }
+    let parsed = Uuid::parse_str(value).ok();
+    if parsed.is_none() {
+        violations.add(field, "is not a valid id");
+    }
+    parsed
+}
+
+/// A required, trimmed, bounded text field.
+pub fn text(violations: &mut Violations, field: &str, value: &str, max_chars: usize) -> Option<String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        violations.add(field, "is required");
+        return None;
+    }
+    if trimmed.chars().count() > max_chars {
+        violations.add(field, format!("must be at most {max_chars} characters"));
+        return None;
+    }
+    Some(trimmed.to_owned())
+}
+
+/// Page size: 0 means the default, larger than the maximum is clamped (AIP-158), negative is invalid.
+pub fn page_size(violations: &mut Violations, value: i32, default: u64, maximum: u64) -> u64 {
+    match u64::try_from(value) {
+        Ok(0) => default,
+        Ok(size) => size.min(maximum),
+        Err(_) => {
+            violations.add("page_size", "must not be negative");
+            default
+        }
+    }
+}
+
+const PAGE_TOKEN_PREFIX: &str = "after.";
+
+/// Decodes a page token made by [`page_token`]; empty means the first page.
+pub fn page_cursor(violations: &mut Violations, value: &str) -> Option<Uuid> {
+    if value.is_empty() {
+        return None;
+    }
+    let cursor = value.strip_prefix(PAGE_TOKEN_PREFIX).and_then(|id| Uuid::parse_str(id).ok());
+    if cursor.is_none() {
+        violations.add("page_token", "is not a token this service issued");
+    }
+    cursor
+}
+
+/// The token for the page after the row `last_id`.
+pub fn page_token(last_id: Uuid) -> String {
+    format!("{PAGE_TOKEN_PREFIX}{}", last_id.simple())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_round_trip_and_impossible_dates_are_rejected() {
+        let mut violations = Violations::new();
+        let leap_day = NaiveDate::from_ymd_opt(2028, 2, 29).unwrap();
+        assert_eq!(date(&mut violations, "d", Some(&to_date(leap_day))), Some(leap_day));
+        assert!(violations.is_empty());
+        let impossible = pb::Date { year: 2027, month: 2, day: 29 };
+        assert_eq!(date(&mut violations, "d", Some(&impossible)), None);
+        assert!(!violations.is_empty());
+    }
+
+    #[test]
+    fn page_sizes_default_clamp_and_reject_negative() {
+        let mut violations = Violations::new();
+        assert_eq!(page_size(&mut violations, 0, 100, 1000), 100);
+        assert_eq!(page_size(&mut violations, 5000, 100, 1000), 1000);
+        assert!(violations.is_empty());
+        page_size(&mut violations, -1, 100, 1000);
+        assert!(!violations.is_empty());
+    }
+
+    #[test]
+    fn page_tokens_round_trip_and_foreign_tokens_are_rejected() {
+        let id = Uuid::now_v7();
+        let mut violations = Violations::new();
+        assert_eq!(page_cursor(&mut violations, &page_token(id)), Some(id));
+        assert!(violations.is_empty());
+        assert_eq!(page_cursor(&mut violations, "garbage"), None);
+        assert!(!violations.is_empty());
+    }
+}
