@@ -81,7 +81,7 @@ impl TestServer {
 
     async fn start(database_url: String, backend: Backend, configure: impl FnOnce(&mut ServeConfig)) -> Self {
         if std::env::var_os("TEST_LOG").is_some() {
-            allmenn_server::telemetry::init(allmenn_server::config::LogFormat::Text);
+            let _guard = allmenn_server::telemetry::init(allmenn_server::config::LogFormat::Text);
         }
         let mut config = ServeConfig::for_tests(database_url.clone());
         configure(&mut config);

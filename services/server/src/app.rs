@@ -81,6 +81,9 @@ impl Application {
 
         let server = Server::builder()
             .http2_keepalive_interval(Some(Duration::from_secs(30)))
+            // Rebalances long-lived HTTP/2 connections across replicas behind a Kubernetes Service.
+            .max_connection_age(Duration::from_secs(300))
+            .trace_fn(crate::telemetry::rpc_span)
             .add_service(health_service)
             .add_service(reflection_v1)
             .add_service(reflection_v1alpha)

@@ -10,7 +10,13 @@ use clap::Parser;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    telemetry::init(cli.serve.log_format);
+    let telemetry = telemetry::init(cli.serve.log_format);
+    let result = run(cli).await;
+    telemetry.shutdown();
+    result
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Migrate) => {
             let store = allmenn_store::Store::connect(&cli.serve.database_url).await?;

@@ -20,6 +20,26 @@ pub enum Resource {
     Resident,
     /// A resident's period on a list.
     ListMembership,
+    /// A legevakt district.
+    LegevaktDistrict,
+    /// A member of a district's legevakt staff.
+    StaffMember,
+    /// A shift type of a district.
+    ShiftType,
+    /// An exemption from legevakt duty.
+    Exemption,
+    /// A span of unavailability.
+    Unavailability,
+    /// A shift plan.
+    ShiftPlan,
+    /// A version of a shift plan.
+    ShiftPlanVersion,
+    /// A staff member's shift request.
+    ShiftRequest,
+    /// A run of the roster optimiser.
+    ShiftPlanSolve,
+    /// A shift swap.
+    ShiftSwap,
 }
 
 impl Resource {
@@ -32,6 +52,16 @@ impl Resource {
             Resource::DoctorPeriod => "doctor period",
             Resource::Resident => "resident",
             Resource::ListMembership => "list membership",
+            Resource::LegevaktDistrict => "legevakt district",
+            Resource::StaffMember => "staff member",
+            Resource::ShiftType => "shift type",
+            Resource::Exemption => "exemption",
+            Resource::Unavailability => "unavailability",
+            Resource::ShiftPlan => "shift plan",
+            Resource::ShiftPlanVersion => "shift plan version",
+            Resource::ShiftRequest => "shift request",
+            Resource::ShiftPlanSolve => "shift plan solve",
+            Resource::ShiftSwap => "shift swap",
         }
     }
 }
@@ -64,6 +94,39 @@ pub enum RuleViolation {
     /// A doctor period must lie inside the contract's validity.
     #[error("the doctor period lies outside the contract's validity")]
     PeriodOutsideContract,
+    /// A plan version that is not a draft cannot be changed or published again.
+    #[error("the version is not a draft")]
+    VersionNotDraft,
+    /// The plan has no published version to work from.
+    #[error("the plan has no published version")]
+    NoPublishedVersion,
+    /// Another solve is running on the plan.
+    #[error("a solve is already running on the plan")]
+    SolveRunning,
+    /// The solve has already finished.
+    #[error("the solve has already finished")]
+    SolveFinished,
+    /// The plan's request window has closed.
+    #[error("requests for this plan are closed")]
+    RequestsClosed,
+    /// The version has hard violations and publishing them was not acknowledged.
+    #[error("the version has hard violations; set acknowledge_violations to publish it anyway")]
+    HardViolationsNotAcknowledged,
+    /// The swap is not in a state that allows the action.
+    #[error("the swap does not allow this action in its current state")]
+    SwapStateConflict,
+    /// The swap names a shift the person does not hold in the published version.
+    #[error("the shift is not held by that person in the published version")]
+    ShiftNotHeld,
+    /// The acting person is not the party this swap action belongs to.
+    #[error("the acting staff member is not the party of this swap action")]
+    NotSwapParty,
+    /// The shift has started; it can no longer be swapped.
+    #[error("the shift has already started")]
+    ShiftStarted,
+    /// The change would break a hard rule of the roster.
+    #[error("the change breaks a hard rule: {0}")]
+    BreaksHardRule(String),
     /// The over-ceiling reason given does not hold for this resident and list.
     #[error("the over-ceiling reason does not apply: {0}")]
     OverCeilingReasonDoesNotApply(&'static str),
@@ -80,6 +143,17 @@ impl RuleViolation {
             RuleViolation::FastlegePeriodOverlaps => "FASTLEGE_PERIOD_OVERLAPS",
             RuleViolation::PeriodOutsideContract => "PERIOD_OUTSIDE_CONTRACT",
             RuleViolation::OverCeilingReasonDoesNotApply(_) => "OVER_CEILING_REASON_DOES_NOT_APPLY",
+            RuleViolation::VersionNotDraft => "VERSION_PUBLISHED",
+            RuleViolation::NoPublishedVersion => "NO_PUBLISHED_VERSION",
+            RuleViolation::SolveRunning => "SOLVE_ALREADY_RUNNING",
+            RuleViolation::SolveFinished => "SOLVE_NOT_RUNNING",
+            RuleViolation::RequestsClosed => "REQUEST_WINDOW_CLOSED",
+            RuleViolation::HardViolationsNotAcknowledged => "VIOLATIONS_NOT_ACKNOWLEDGED",
+            RuleViolation::SwapStateConflict => "SWAP_STATE_INVALID",
+            RuleViolation::ShiftNotHeld => "SHIFT_NOT_HELD",
+            RuleViolation::NotSwapParty => "NOT_SWAP_PARTY",
+            RuleViolation::ShiftStarted => "SHIFT_STARTED",
+            RuleViolation::BreaksHardRule(_) => "HARD_RULE_VIOLATED",
         }
     }
 }

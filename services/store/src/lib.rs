@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod entity;
 mod error;
 pub mod idempotency;
+pub mod legevakt;
 pub mod migration;
 pub mod outbox;
 pub mod patient_lists;

@@ -5,6 +5,7 @@
 pub mod doctor_period;
 pub mod gp;
 pub mod idempotency_key;
+pub mod legevakt;
 pub mod list_change;
 pub mod list_contract;
 pub mod list_membership;

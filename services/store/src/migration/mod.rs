@@ -4,6 +4,7 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_patient_lists;
+mod m20261123_000002_legevakt;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -11,6 +12,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_patient_lists::Migration)]
+        vec![
+            Box::new(m20261123_000001_patient_lists::Migration),
+            Box::new(m20261123_000002_legevakt::Migration),
+        ]
     }
 }

@@ -1,0 +1,625 @@
+//! Repository for legevakt shift planning. Functions take the connection or the transaction from
+//! [`crate::Store::begin_write`]; changes to a plan (cover, versions, publication, swaps) first lock
+//! the plan row, so that concurrent edits on several replicas serialise and the etag check is exact.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Condition,
+};
+use uuid::Uuid;
+
+use crate::{
+    Resource, RuleViolation, StoreError,
+    entity::legevakt::{
+        cover_requirement, district, exemption, fairness_adjustment, plan_assignment, plan_solve,
+        plan_version, shift_plan, shift_request, shift_swap, shift_type, staff_member, unavailability,
+    },
+};
+
+/// Inserts a row, mapping a key collision to ALREADY_EXISTS for `resource`.
+pub async fn insert<C, A>(
+    connection: &C,
+    row: <A::Entity as EntityTrait>::Model,
+    resource: Resource,
+) -> Result<<A::Entity as EntityTrait>::Model, StoreError>
+where
+    C: ConnectionTrait,
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+{
+    row.into_active_model().insert(connection).await.map_err(|error| StoreError::from_insert(error, resource))
+}
+
+/// `SELECT … FOR UPDATE` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already excludes other writers.
+fn locked<Q: QuerySelect>(query: Q, backend: DbBackend) -> Q {
+    if backend == DbBackend::Postgres { query.lock_exclusive() } else { query }
+}
+
+fn found<T>(row: Option<T>, resource: Resource) -> Result<T, StoreError> {
+    row.ok_or(StoreError::NotFound(resource))
+}
+
+/// Reads a district.
+pub async fn get_district<C: ConnectionTrait>(
+    connection: &C,
+    id: Uuid,
+) -> Result<district::Model, StoreError> {
+    found(
+        district::Entity::find_by_id(id).one(connection).await.map_err(StoreError::from_db)?,
+        Resource::LegevaktDistrict,
+    )
+}
+
+/// Lists districts by name, optionally only those a kommune hosts or takes part in.
+pub async fn list_districts<C: ConnectionTrait>(
+    connection: &C,
+    kommune_number: Option<&str>,
+) -> Result<Vec<district::Model>, StoreError> {
+    let mut query =
+        district::Entity::find().order_by_asc(district::Column::Name).order_by_asc(district::Column::Id);
+    if let Some(kommune) = kommune_number {
+        query = query.filter(
+            Condition::any()
+                .add(district::Column::HostKommuneNumber.eq(kommune))
+                .add(district::Column::ParticipantKommuneNumbers.contains(kommune)),
+        );
+    }
+    query.all(connection).await.map_err(StoreError::from_db)
+}
+
+/// Reads a staff member.
+pub async fn get_staff_member<C: ConnectionTrait>(
+    connection: &C,
+    id: Uuid,
+) -> Result<staff_member::Model, StoreError> {
+    found(
+        staff_member::Entity::find_by_id(id).one(connection).await.map_err(StoreError::from_db)?,
+        Resource::StaffMember,
+    )
+}
+
+/// A district's staff, by family name, optionally only those on the staff on `as_of`.
+pub async fn list_staff<C: ConnectionTrait>(
+    connection: &C,
+    district_id: Uuid,
+    as_of: Option<NaiveDate>,
+) -> Result<Vec<staff_member::Model>, StoreError> {
+    let mut query = staff_member::Entity::find()
+        .filter(staff_member::Column::DistrictId.eq(district_id))
+        .order_by_asc(staff_member::Column::FamilyName)
+        .order_by_asc(staff_member::Column::Id);
+    if let Some(date) = as_of {
+        query = query.filter(staff_member::Column::ValidFrom.lte(date)).filter(
+            Condition::any()
+                .add(staff_member::Column::ValidTo.is_null())
+                .add(staff_member::Column::ValidTo.gte(date)),
+        );
+    }
+    query.all(connection).await.map_err(StoreError::from_db)
+}
+
+/// Reads a shift type.
+pub async fn get_shift_type<C: ConnectionTrait>(
+    connection: &C,
+    district_id: Uuid,
+    code: &str,
+) -> Result<shift_type::Model, StoreError> {
+    found(
+        shift_type::Entity::find_by_id((district_id, code.to_owned()))
+            .one(connection)
+            .await
+            .map_err(StoreError::from_db)?,
+        Resource::ShiftType,
+    )
+}
+
+/// A district's shift types by start time, then code.
+pub async fn list_shift_types<C: ConnectionTrait>(
+    connection: &C,
+    district_id: Uuid,
+) -> Result<Vec<shift_type::Model>, StoreError> {
+    shift_type::Entity::find()
+        .filter(shift_type::Column::DistrictId.eq(district_id))
+        .order_by_asc(shift_type::Column::StartMinute)
+        .order_by_asc(shift_type::Column::Code)
+        .all(connection)
+        .await
+        .map_err(StoreError::from_db)
+}
+
+/// Exemptions of the given staff members, by staff member then start.
+pub async fn exemptions_of<C: ConnectionTrait>(
+    connection: &C,
+    staff_ids: Vec<Uuid>,
+) -> Result<Vec<exemption::Model>, StoreError> {
+    exemption::Entity::find()
+        .filter(exemption::Column::StaffMemberId.is_in(staff_ids))
+        .order_by_asc(exemption::Column::StaffMemberId)
+        .order_by_asc(exemption::Column::ValidFrom)
+        .all(connection)
+        .await
+        .map_err(StoreError::from_db)
+}
+
+/// Unavailability of the given staff members overlapping `[from, to)`, by start.
+pub async fn unavailability_of<C: ConnectionTrait>(
+    connection: &C,
+    staff_ids: Vec<Uuid>,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+) -> Result<Vec<unavailability::Model>, StoreError> {
+    let mut query = unavailability::Entity::find()
+        .filter(unavailability::Column::StaffMemberId.is_in(staff_ids))
+        .order_by_asc(unavailability::Column::StartTime);
+    if let Some(from) = from {
+        query = query.filter(unavailability::Column::EndTime.gt(from));
+    }
+    if let Some(to) = to {
+        query = query.filter(unavailability::Column::StartTime.lt(to));
+    }
+    query.all(connection).await.map_err(StoreError::from_db)
+}
+
+/// Reads a plan.
+pub async fn get_plan<C: ConnectionTrait>(connection: &C, id: Uuid) -> Result<shift_plan::Model, StoreError> {
+    found(
+        shift_plan::Entity::find_by_id(id).one(connection).await.map_err(StoreError::from_db)?,
+        Resource::ShiftPlan,
+    )
+}
+
+/// Reads a plan and locks its row for the rest of the transaction; checks the etag when given.
+pub async fn lock_plan<C: ConnectionTrait>(
+    transaction: &C,
+    id: Uuid,
+    expected_revision: Option<i32>,
+) -> Result<shift_plan::Model, StoreError> {
+    let plan = found(
+        locked(shift_plan::Entity::find_by_id(id), transaction.get_database_backend())
+            .one(transaction)
+            .await
+            .map_err(StoreError::from_db)?,
+        Resource::ShiftPlan,
+    )?;
+    if expected_revision.is_some_and(|revision| revision != plan.revision) {
+        return Err(StoreError::EtagMismatch);
+    }
+    Ok(plan)
+}
+
+/// Marks a plan changed: a new etag and update time.
+pub async fn touch_plan<C: ConnectionTrait>(
+    transaction: &C,
+    plan: shift_plan::Model,
+    latest_version: Option<i32>,
+    published_version: Option<i32>,
+) -> Result<shift_plan::Model, StoreError> {
+    let revision = plan.revision + 1;
+    let mut active = plan.into_active_model();
+    active.revision = Set(revision);
+    active.updated_at = Set(Utc::now());
+    if let Some(latest) = latest_version {
+        active.latest_version = Set(latest);
+    }
+    if let Some(published) = published_version {
+        active.published_version = Set(published);
+    }
+    active.update(transaction).await.map_err(StoreError::from_db)
+}
+
+/// A district's plans, newest period first.
+pub async fn list_plans<C: ConnectionTrait>(
+    connection: &C,
+    district_id: Uuid,
+) -> Result<Vec<shift_plan::Model>, StoreError> {
+    shift_plan::Entity::find()
+        .filter(shift_plan::Column::DistrictId.eq(district_id))
+        .order_by_desc(shift_plan::Column::StartDate)
+        .order_by_asc(shift_plan::Column::Id)
+        .all(connection)
+        .await
+        .map_err(StoreError::from_db)
+}
+
+/// A plan's cover, by date then shift code, optionally within a date range.
+pub async fn list_cover<C: ConnectionTrait>(
+    connection: &C,
+    plan_id: Uuid,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Vec<cover_requirement::Model>, StoreError> {
+    let mut query = cover_requirement::Entity::find()
+        .filter(cover_requirement::Column::PlanId.eq(plan_id))
+        .order_by_asc(cover_requirement::Column::Date)
+        .order_by_asc(cover_requirement::Column::ShiftTypeCode);
+    if let Some(from) = from {
+        query = query.filter(cover_requirement::Column::Date.gte(from));
+    }
+    if let Some(to) = to {
+        query = query.filter(cover_requirement::Column::Date.lte(to));
+    }
+    query.all(connection).await.map_err(StoreError::from_db)
+}
+
+/// Sets cover rows (insert or replace), and with `replace_all` removes every row not given.
+pub async fn set_cover<C: ConnectionTrait>(
+    transaction: &C,
+    plan_id: Uuid,
+    rows: Vec<cover_requirement::Model>,
+    replace_all: bool,
+) -> Result<(), StoreError> {
+    if replace_all {
+        cover_requirement::Entity::delete_many()
+            .filter(cover_requirement::Column::PlanId.eq(plan_id))
+            .exec(transaction)
+            .await
+            .map_err(StoreError::from_db)?;
+    }
+    for row in rows {
+        cover_requirement::Entity::delete_by_id((plan_id, row.date, row.shift_type_code.clone()))
+            .exec(transaction)
+            .await
+            .map_err(StoreError::from_db)?;
+        insert::<_, cover_requirement::ActiveModel>(transaction, row, Resource::ShiftPlan).await?;
+    }
+    Ok(())
+}
+
+/// A plan's requests, by date then staff member, optionally one person's.
+pub async fn list_requests<C: ConnectionTrait>(
+    connection: &C,
+    plan_id: Uuid,
+    staff_member_id: Option<Uuid>,
+) -> Result<Vec<shift_request::Model>, StoreError> {
+    let mut query = shift_request::Entity::find()
+        .filter(shift_request::Column::PlanId.eq(plan_id))
+        .order_by_asc(shift_request::Column::Date)
+        .order_by_asc(shift_request::Column::StaffMemberId)
+        .order_by_asc(shift_request::Column::Id);
+    if let Some(staff) = staff_member_id {
+        query = query.filter(shift_request::Column::StaffMemberId.eq(staff));
+    }
+    query.all(connection).await.map_err(StoreError::from_db)
+}
+
+/// Deletes a request and returns it.
+pub async fn delete_request<C: ConnectionTrait>(
+    transaction: &C,
+    id: Uuid,
+) -> Result<shift_request::Model, StoreError> {
+    let request = found(
+        shift_request::Entity::find_by_id(id).one(transaction).await.map_err(StoreError::from_db)?,
+        Resource::ShiftRequest,
+    )?;
+    shift_request::Entity::delete_by_id(id).exec(transaction).await.map_err(StoreError::from_db)?;
+    Ok(request)
+}
+
+/// Reads one version of a plan.
+pub async fn get_version<C: ConnectionTrait>(
+    connection: &C,
+    plan_id: Uuid,
+    version: i32,
+) -> Result<plan_version::Model, StoreError> {
+    found(
+        plan_version::Entity::find_by_id((plan_id, version))
+            .one(connection)
+            .await
+            .map_err(StoreError::from_db)?,
+        Resource::ShiftPlanVersion,
+    )
+}
+
+/// A plan's versions, newest first.
+pub async fn list_versions<C: ConnectionTrait>(
+    connection: &C,
+    plan_id: Uuid,
+) -> Result<Vec<plan_version::Model>, StoreError> {
+    plan_version::Entity::find()
+        .filter(plan_version::Column::PlanId.eq(plan_id))
+        .order_by_desc(plan_version::Column::Version)
+        .all(connection)
+        .await
+        .map_err(StoreError::from_db)
+}
+
+/// The assignments of one plan version.
+pub async fn assignments<C: ConnectionTrait>(
+    connection: &C,
+    plan_id: Uuid,
+    version: i32,
+) -> Result<Vec<plan_assignment::Model>, StoreError> {
+    plan_assignment::Entity::find()
+        .filter(plan_assignment::Column::PlanId.eq(plan_id))
+        .filter(plan_assignment::Column::Version.eq(version))
+        .order_by_asc(plan_assignment::Column::Date)
+        .order_by_asc(plan_assignment::Column::ShiftTypeCode)
+        .order_by_asc(plan_assignment::Column::StaffMemberId)
+        .all(connection)
+        .await
+        .map_err(StoreError::from_db)
+}
+
+/// What a new version records.
+#[derive(Clone, Debug)]
+pub struct NewVersion {
+    /// `created`, `solve`, `edit` or `swap`.
+    pub source: &'static str,
+    /// The version it was made from (0 for the first).
+    pub base_version: i32,
+    /// Hard violations of its roster.
+    pub hard_violations: i32,
+    /// Soft objective of its roster.
+    pub objective: i64,
+    /// The solve that made it.
+    pub solve_id: Option<Uuid>,
+    /// The swap that made it.
+    pub swap_id: Option<Uuid>,
+    /// A note.
+    pub note: String,
+    /// Publish it at once (approved swaps).
+    pub published: bool,
+}
+
+/// A roster entry of a new version: (date, shift code, staff member, pinned).
+pub type AssignmentRow = (NaiveDate, String, Uuid, bool);
+
+/// Adds the next version of a locked plan with its assignments, and moves the plan's etag.
+pub async fn add_version<C: ConnectionTrait>(
+    transaction: &C,
+    plan: shift_plan::Model,
+    new: NewVersion,
+    roster: Vec<AssignmentRow>,
+) -> Result<(shift_plan::Model, plan_version::Model), StoreError> {
+    let number = plan.latest_version + 1;
+    let now = Utc::now();
+    if new.published && plan.published_version > 0 {
+        supersede(transaction, plan.id, plan.published_version).await?;
+    }
+    let version = insert::<_, plan_version::ActiveModel>(
+        transaction,
+        plan_version::Model {
+            plan_id: plan.id,
+            version: number,
+            state: if new.published { "published" } else { "draft" }.to_owned(),
+            source: new.source.to_owned(),
+            base_version: new.base_version,
+            hard_violations: new.hard_violations,
+            objective: new.objective,
+            solve_id: new.solve_id,
+            swap_id: new.swap_id,
+            note: new.note,
+            created_at: now,
+            published_at: new.published.then_some(now),
+        },
+        Resource::ShiftPlanVersion,
+    )
+    .await?;
+    let rows: Vec<plan_assignment::ActiveModel> = roster
+        .into_iter()
+        .map(|(date, code, staff_member_id, pinned)| {
+            plan_assignment::Model {
+                plan_id: plan.id,
+                version: number,
+                date,
+                shift_type_code: code,
+                staff_member_id,
+                pinned,
+            }
+            .into_active_model()
+        })
+        .collect();
+    for chunk in rows.chunks(500) {
+        plan_assignment::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(transaction)
+            .await
+            .map_err(StoreError::from_db)?;
+    }
+    let published = new.published.then_some(number);
+    let plan = touch_plan(transaction, plan, Some(number), published).await?;
+    Ok((plan, version))
+}
+
+async fn supersede<C: ConnectionTrait>(
+    transaction: &C,
+    plan_id: Uuid,
+    version: i32,
+) -> Result<(), StoreError> {
+    let previous = get_version(transaction, plan_id, version).await?;
+    let mut active = previous.into_active_model();
+    active.state = Set("superseded".to_owned());
+    active.update(transaction).await.map_err(StoreError::from_db)?;
+    Ok(())
+}
+
+/// Publishes a draft version of a locked plan: the previous published version is superseded.
+pub async fn publish_version<C: ConnectionTrait>(
+    transaction: &C,
+    plan: shift_plan::Model,
+    version: plan_version::Model,
+    note: String,
+) -> Result<(shift_plan::Model, plan_version::Model), StoreError> {
+    if version.state != "draft" {
+        return Err(RuleViolation::VersionNotDraft.into());
+    }
+    if plan.published_version > 0 {
+        supersede(transaction, plan.id, plan.published_version).await?;
+    }
+    let number = version.version;
+    let mut active = version.into_active_model();
+    active.state = Set("published".to_owned());
+    active.published_at = Set(Some(Utc::now()));
+    if !note.is_empty() {
+        active.note = Set(note);
+    }
+    let version = active.update(transaction).await.map_err(StoreError::from_db)?;
+    let plan = touch_plan(transaction, plan, None, Some(number)).await?;
+    Ok((plan, version))
+}
+
+/// Reads a solve.
+pub async fn get_solve<C: ConnectionTrait>(
+    connection: &C,
+    id: Uuid,
+) -> Result<plan_solve::Model, StoreError> {
+    found(
+        plan_solve::Entity::find_by_id(id).one(connection).await.map_err(StoreError::from_db)?,
+        Resource::ShiftPlanSolve,
+    )
+}
+
+/// The running solve of a plan, if any.
+pub async fn running_solve<C: ConnectionTrait>(
+    connection: &C,
+    plan_id: Uuid,
+) -> Result<Option<plan_solve::Model>, StoreError> {
+    plan_solve::Entity::find()
+        .filter(plan_solve::Column::PlanId.eq(plan_id))
+        .filter(plan_solve::Column::State.eq("running"))
+        .one(connection)
+        .await
+        .map_err(StoreError::from_db)
+}
+
+/// Saves a solve's changed fields.
+pub async fn save_solve<C: ConnectionTrait>(
+    connection: &C,
+    solve: plan_solve::Model,
+) -> Result<plan_solve::Model, StoreError> {
+    let mut active = solve.into_active_model();
+    for column in [
+        plan_solve::Column::State,
+        plan_solve::Column::ElapsedMs,
+        plan_solve::Column::BestHardViolations,
+        plan_solve::Column::BestObjective,
+        plan_solve::Column::TimeToBestMs,
+        plan_solve::Column::Iterations,
+        plan_solve::Column::ResultVersion,
+        plan_solve::Column::EndedAt,
+        plan_solve::Column::Message,
+    ] {
+        active.reset(column);
+    }
+    active.update(connection).await.map_err(StoreError::from_db)
+}
+
+/// Asks a running solve to stop (it polls the flag, on whichever replica it runs).
+pub async fn request_solve_cancel<C: ConnectionTrait>(
+    transaction: &C,
+    id: Uuid,
+) -> Result<plan_solve::Model, StoreError> {
+    let solve = found(
+        locked(plan_solve::Entity::find_by_id(id), transaction.get_database_backend())
+            .one(transaction)
+            .await
+            .map_err(StoreError::from_db)?,
+        Resource::ShiftPlanSolve,
+    )?;
+    if solve.state != "running" {
+        return Err(RuleViolation::SolveFinished.into());
+    }
+    let mut active = solve.into_active_model();
+    active.cancel_requested = Set(true);
+    active.update(transaction).await.map_err(StoreError::from_db)
+}
+
+/// Whether a cancel was requested for the solve.
+pub async fn solve_cancel_requested<C: ConnectionTrait>(
+    connection: &C,
+    id: Uuid,
+) -> Result<bool, StoreError> {
+    Ok(get_solve(connection, id).await?.cancel_requested)
+}
+
+/// Reads a swap.
+pub async fn get_swap<C: ConnectionTrait>(connection: &C, id: Uuid) -> Result<shift_swap::Model, StoreError> {
+    found(
+        shift_swap::Entity::find_by_id(id).one(connection).await.map_err(StoreError::from_db)?,
+        Resource::ShiftSwap,
+    )
+}
+
+/// Reads a swap and locks it; checks the etag when given.
+pub async fn lock_swap<C: ConnectionTrait>(
+    transaction: &C,
+    id: Uuid,
+    expected_version: Option<i32>,
+) -> Result<shift_swap::Model, StoreError> {
+    let swap = found(
+        locked(shift_swap::Entity::find_by_id(id), transaction.get_database_backend())
+            .one(transaction)
+            .await
+            .map_err(StoreError::from_db)?,
+        Resource::ShiftSwap,
+    )?;
+    if expected_version.is_some_and(|version| version != swap.version) {
+        return Err(StoreError::EtagMismatch);
+    }
+    Ok(swap)
+}
+
+/// Saves a swap's new state, bumping its etag.
+pub async fn save_swap<C: ConnectionTrait>(
+    transaction: &C,
+    swap: shift_swap::Model,
+) -> Result<shift_swap::Model, StoreError> {
+    let mut active = swap.clone().into_active_model();
+    for column in [
+        shift_swap::Column::State,
+        shift_swap::Column::ClaimantStaffMemberId,
+        shift_swap::Column::AppliedVersion,
+        shift_swap::Column::DecisionNote,
+    ] {
+        active.reset(column);
+    }
+    active.version = Set(swap.version + 1);
+    active.updated_at = Set(Utc::now());
+    active.update(transaction).await.map_err(StoreError::from_db)
+}
+
+/// Swaps of a plan or district, newest first, optionally in some states.
+pub async fn list_swaps<C: ConnectionTrait>(
+    connection: &C,
+    plan_ids: Vec<Uuid>,
+    states: Vec<String>,
+) -> Result<Vec<shift_swap::Model>, StoreError> {
+    let mut query = shift_swap::Entity::find()
+        .filter(shift_swap::Column::PlanId.is_in(plan_ids))
+        .order_by_desc(shift_swap::Column::CreatedAt)
+        .order_by_asc(shift_swap::Column::Id);
+    if !states.is_empty() {
+        query = query.filter(shift_swap::Column::State.is_in(states));
+    }
+    query.all(connection).await.map_err(StoreError::from_db)
+}
+
+/// A district's fairness ledger.
+pub async fn fairness_ledger<C: ConnectionTrait>(
+    connection: &C,
+    district_id: Uuid,
+) -> Result<Vec<fairness_adjustment::Model>, StoreError> {
+    fairness_adjustment::Entity::find()
+        .filter(fairness_adjustment::Column::DistrictId.eq(district_id))
+        .order_by_asc(fairness_adjustment::Column::CreatedAt)
+        .all(connection)
+        .await
+        .map_err(StoreError::from_db)
+}
+
+/// Replaces a plan's ledger entries (on publication of a new version of it).
+pub async fn replace_plan_ledger<C: ConnectionTrait>(
+    transaction: &C,
+    plan_id: Uuid,
+    entries: Vec<fairness_adjustment::Model>,
+) -> Result<(), StoreError> {
+    fairness_adjustment::Entity::delete_many()
+        .filter(fairness_adjustment::Column::PlanId.eq(plan_id))
+        .exec(transaction)
+        .await
+        .map_err(StoreError::from_db)?;
+    for entry in entries {
+        insert::<_, fairness_adjustment::ActiveModel>(transaction, entry, Resource::StaffMember).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,607 @@
+//! Legevakt: districts, staff, shift types, exemptions, unavailability, shift plans with cover,
+//! requests, versions and assignments, solves, swaps and fairness adjustments.
+
+// `MigrationTrait` is declared with an elided `SchemaManager` lifetime; naming it here would not match.
+#![allow(elided_lifetimes_in_paths)]
+
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub(super) struct Migration;
+
+#[derive(DeriveIden)]
+enum LegevaktDistrict {
+    Table,
+    Id,
+    Name,
+    HostKommuneNumber,
+    ParticipantKommuneNumbers,
+    DefaultRules,
+    CompetenceRule,
+    DefaultCoverTemplate,
+    ExemptionAgeYears,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum LegevaktStaffMember {
+    Table,
+    Id,
+    DistrictId,
+    HprNumber,
+    GivenName,
+    FamilyName,
+    Profession,
+    BirthDate,
+    ParticipationPercentage,
+    Competence,
+    Limits,
+    ValidFrom,
+    ValidTo,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum LegevaktShiftType {
+    Table,
+    DistrictId,
+    Code,
+    Name,
+    StartMinute,
+    LengthMinutes,
+    Category,
+    Mode,
+    Role,
+    FairnessPoints,
+    Color,
+    MinRestHoursAfter,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum LegevaktExemption {
+    Table,
+    Id,
+    StaffMemberId,
+    Reason,
+    ExemptCategories,
+    ValidFrom,
+    ValidTo,
+    Note,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum LegevaktUnavailability {
+    Table,
+    Id,
+    StaffMemberId,
+    StartTime,
+    EndTime,
+    Reason,
+    Note,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum LegevaktShiftPlan {
+    Table,
+    Id,
+    DistrictId,
+    Name,
+    StartDate,
+    EndDate,
+    RequestsCloseTime,
+    Rules,
+    LatestVersion,
+    PublishedVersion,
+    Revision,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum LegevaktCoverRequirement {
+    Table,
+    PlanId,
+    Date,
+    ShiftTypeCode,
+    MinCount,
+    PreferredCount,
+}
+
+#[derive(DeriveIden)]
+enum LegevaktShiftRequest {
+    Table,
+    Id,
+    PlanId,
+    StaffMemberId,
+    Date,
+    ShiftTypeCode,
+    Kind,
+    Weight,
+    Note,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum LegevaktPlanVersion {
+    Table,
+    PlanId,
+    Version,
+    State,
+    Source,
+    BaseVersion,
+    HardViolations,
+    Objective,
+    SolveId,
+    SwapId,
+    Note,
+    CreatedAt,
+    PublishedAt,
+}
+
+#[derive(DeriveIden)]
+enum LegevaktPlanAssignment {
+    Table,
+    PlanId,
+    Version,
+    Date,
+    ShiftTypeCode,
+    StaffMemberId,
+    Pinned,
+}
+
+#[derive(DeriveIden)]
+enum LegevaktPlanSolve {
+    Table,
+    Id,
+    PlanId,
+    Mode,
+    State,
+    BaseVersion,
+    Seed,
+    TimeLimitMs,
+    ElapsedMs,
+    BestHardViolations,
+    BestObjective,
+    TimeToBestMs,
+    Iterations,
+    ResultVersion,
+    CancelRequested,
+    StartedAt,
+    EndedAt,
+    Message,
+}
+
+#[derive(DeriveIden)]
+enum LegevaktShiftSwap {
+    Table,
+    Id,
+    PlanId,
+    Kind,
+    State,
+    RequesterStaffMemberId,
+    OfferedShiftId,
+    CounterpartyStaffMemberId,
+    RequestedShiftId,
+    ClaimantStaffMemberId,
+    Note,
+    AppliedVersion,
+    DecisionNote,
+    ExpireTime,
+    Version,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
+enum LegevaktFairnessAdjustment {
+    Table,
+    Id,
+    DistrictId,
+    StaffMemberId,
+    PlanId,
+    Points,
+    Target,
+    Delta,
+    Reason,
+    CreatedAt,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(LegevaktDistrict::Table)
+                    .col(ColumnDef::new(LegevaktDistrict::Id).uuid().not_null().primary_key())
+                    .col(ColumnDef::new(LegevaktDistrict::Name).string().not_null())
+                    .col(ColumnDef::new(LegevaktDistrict::HostKommuneNumber).string().not_null())
+                    .col(ColumnDef::new(LegevaktDistrict::ParticipantKommuneNumbers).string().not_null())
+                    .col(ColumnDef::new(LegevaktDistrict::DefaultRules).blob().not_null())
+                    .col(ColumnDef::new(LegevaktDistrict::CompetenceRule).blob().not_null())
+                    .col(ColumnDef::new(LegevaktDistrict::DefaultCoverTemplate).blob().not_null())
+                    .col(ColumnDef::new(LegevaktDistrict::ExemptionAgeYears).integer().not_null())
+                    .col(ColumnDef::new(LegevaktDistrict::Version).integer().not_null())
+                    .col(ColumnDef::new(LegevaktDistrict::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(ColumnDef::new(LegevaktDistrict::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(LegevaktStaffMember::Table)
+                    .col(ColumnDef::new(LegevaktStaffMember::Id).uuid().not_null().primary_key())
+                    .col(ColumnDef::new(LegevaktStaffMember::DistrictId).uuid().not_null())
+                    .col(ColumnDef::new(LegevaktStaffMember::HprNumber).string().not_null())
+                    .col(ColumnDef::new(LegevaktStaffMember::GivenName).string().not_null())
+                    .col(ColumnDef::new(LegevaktStaffMember::FamilyName).string().not_null())
+                    .col(ColumnDef::new(LegevaktStaffMember::Profession).string().not_null())
+                    .col(ColumnDef::new(LegevaktStaffMember::BirthDate).date().null())
+                    .col(ColumnDef::new(LegevaktStaffMember::ParticipationPercentage).integer().not_null())
+                    .col(ColumnDef::new(LegevaktStaffMember::Competence).blob().not_null())
+                    .col(ColumnDef::new(LegevaktStaffMember::Limits).blob().not_null())
+                    .col(ColumnDef::new(LegevaktStaffMember::ValidFrom).date().not_null())
+                    .col(ColumnDef::new(LegevaktStaffMember::ValidTo).date().null())
+                    .col(ColumnDef::new(LegevaktStaffMember::Version).integer().not_null())
+                    .col(ColumnDef::new(LegevaktStaffMember::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(ColumnDef::new(LegevaktStaffMember::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(LegevaktShiftType::Table)
+                    .col(ColumnDef::new(LegevaktShiftType::DistrictId).uuid().not_null())
+                    .col(ColumnDef::new(LegevaktShiftType::Code).string().not_null())
+                    .col(ColumnDef::new(LegevaktShiftType::Name).string().not_null())
+                    .col(ColumnDef::new(LegevaktShiftType::StartMinute).integer().not_null())
+                    .col(ColumnDef::new(LegevaktShiftType::LengthMinutes).integer().not_null())
+                    .col(ColumnDef::new(LegevaktShiftType::Category).string().not_null())
+                    .col(ColumnDef::new(LegevaktShiftType::Mode).string().not_null())
+                    .col(ColumnDef::new(LegevaktShiftType::Role).string().not_null())
+                    .col(ColumnDef::new(LegevaktShiftType::FairnessPoints).double().null())
+                    .col(ColumnDef::new(LegevaktShiftType::Color).string().not_null())
+                    .col(ColumnDef::new(LegevaktShiftType::MinRestHoursAfter).integer().null())
+                    .col(ColumnDef::new(LegevaktShiftType::Version).integer().not_null())
+                    .col(ColumnDef::new(LegevaktShiftType::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(ColumnDef::new(LegevaktShiftType::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .primary_key(
+                        Index::create().col(LegevaktShiftType::DistrictId).col(LegevaktShiftType::Code),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(LegevaktExemption::Table)
+                    .col(ColumnDef::new(LegevaktExemption::Id).uuid().not_null().primary_key())
+                    .col(ColumnDef::new(LegevaktExemption::StaffMemberId).uuid().not_null())
+                    .col(ColumnDef::new(LegevaktExemption::Reason).string().not_null())
+                    .col(ColumnDef::new(LegevaktExemption::ExemptCategories).string().not_null())
+                    .col(ColumnDef::new(LegevaktExemption::ValidFrom).date().not_null())
+                    .col(ColumnDef::new(LegevaktExemption::ValidTo).date().null())
+                    .col(ColumnDef::new(LegevaktExemption::Note).string().not_null())
+                    .col(ColumnDef::new(LegevaktExemption::Version).integer().not_null())
+                    .col(ColumnDef::new(LegevaktExemption::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(ColumnDef::new(LegevaktExemption::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(LegevaktUnavailability::Table)
+                    .col(ColumnDef::new(LegevaktUnavailability::Id).uuid().not_null().primary_key())
+                    .col(ColumnDef::new(LegevaktUnavailability::StaffMemberId).uuid().not_null())
+                    .col(
+                        ColumnDef::new(LegevaktUnavailability::StartTime)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .col(
+                        ColumnDef::new(LegevaktUnavailability::EndTime).timestamp_with_time_zone().not_null(),
+                    )
+                    .col(ColumnDef::new(LegevaktUnavailability::Reason).string().not_null())
+                    .col(ColumnDef::new(LegevaktUnavailability::Note).string().not_null())
+                    .col(
+                        ColumnDef::new(LegevaktUnavailability::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(LegevaktShiftPlan::Table)
+                    .col(ColumnDef::new(LegevaktShiftPlan::Id).uuid().not_null().primary_key())
+                    .col(ColumnDef::new(LegevaktShiftPlan::DistrictId).uuid().not_null())
+                    .col(ColumnDef::new(LegevaktShiftPlan::Name).string().not_null())
+                    .col(ColumnDef::new(LegevaktShiftPlan::StartDate).date().not_null())
+                    .col(ColumnDef::new(LegevaktShiftPlan::EndDate).date().not_null())
+                    .col(
+                        ColumnDef::new(LegevaktShiftPlan::RequestsCloseTime)
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(ColumnDef::new(LegevaktShiftPlan::Rules).blob().not_null())
+                    .col(ColumnDef::new(LegevaktShiftPlan::LatestVersion).integer().not_null())
+                    .col(ColumnDef::new(LegevaktShiftPlan::PublishedVersion).integer().not_null())
+                    .col(ColumnDef::new(LegevaktShiftPlan::Revision).integer().not_null())
+                    .col(ColumnDef::new(LegevaktShiftPlan::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(ColumnDef::new(LegevaktShiftPlan::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(LegevaktCoverRequirement::Table)
+                    .col(ColumnDef::new(LegevaktCoverRequirement::PlanId).uuid().not_null())
+                    .col(ColumnDef::new(LegevaktCoverRequirement::Date).date().not_null())
+                    .col(ColumnDef::new(LegevaktCoverRequirement::ShiftTypeCode).string().not_null())
+                    .col(ColumnDef::new(LegevaktCoverRequirement::MinCount).integer().not_null())
+                    .col(ColumnDef::new(LegevaktCoverRequirement::PreferredCount).integer().not_null())
+                    .primary_key(
+                        Index::create()
+                            .col(LegevaktCoverRequirement::PlanId)
+                            .col(LegevaktCoverRequirement::Date)
+                            .col(LegevaktCoverRequirement::ShiftTypeCode),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(LegevaktShiftRequest::Table)
+                    .col(ColumnDef::new(LegevaktShiftRequest::Id).uuid().not_null().primary_key())
+                    .col(ColumnDef::new(LegevaktShiftRequest::PlanId).uuid().not_null())
+                    .col(ColumnDef::new(LegevaktShiftRequest::StaffMemberId).uuid().not_null())
+                    .col(ColumnDef::new(LegevaktShiftRequest::Date).date().not_null())
+                    .col(ColumnDef::new(LegevaktShiftRequest::ShiftTypeCode).string().not_null())
+                    .col(ColumnDef::new(LegevaktShiftRequest::Kind).string().not_null())
+                    .col(ColumnDef::new(LegevaktShiftRequest::Weight).integer().not_null())
+                    .col(ColumnDef::new(LegevaktShiftRequest::Note).string().not_null())
+                    .col(
+                        ColumnDef::new(LegevaktShiftRequest::CreatedAt).timestamp_with_time_zone().not_null(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(LegevaktPlanVersion::Table)
+                    .col(ColumnDef::new(LegevaktPlanVersion::PlanId).uuid().not_null())
+                    .col(ColumnDef::new(LegevaktPlanVersion::Version).integer().not_null())
+                    .col(ColumnDef::new(LegevaktPlanVersion::State).string().not_null())
+                    .col(ColumnDef::new(LegevaktPlanVersion::Source).string().not_null())
+                    .col(ColumnDef::new(LegevaktPlanVersion::BaseVersion).integer().not_null())
+                    .col(ColumnDef::new(LegevaktPlanVersion::HardViolations).integer().not_null())
+                    .col(ColumnDef::new(LegevaktPlanVersion::Objective).big_integer().not_null())
+                    .col(ColumnDef::new(LegevaktPlanVersion::SolveId).uuid().null())
+                    .col(ColumnDef::new(LegevaktPlanVersion::SwapId).uuid().null())
+                    .col(ColumnDef::new(LegevaktPlanVersion::Note).string().not_null())
+                    .col(ColumnDef::new(LegevaktPlanVersion::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(ColumnDef::new(LegevaktPlanVersion::PublishedAt).timestamp_with_time_zone().null())
+                    .primary_key(
+                        Index::create().col(LegevaktPlanVersion::PlanId).col(LegevaktPlanVersion::Version),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(LegevaktPlanAssignment::Table)
+                    .col(ColumnDef::new(LegevaktPlanAssignment::PlanId).uuid().not_null())
+                    .col(ColumnDef::new(LegevaktPlanAssignment::Version).integer().not_null())
+                    .col(ColumnDef::new(LegevaktPlanAssignment::Date).date().not_null())
+                    .col(ColumnDef::new(LegevaktPlanAssignment::ShiftTypeCode).string().not_null())
+                    .col(ColumnDef::new(LegevaktPlanAssignment::StaffMemberId).uuid().not_null())
+                    .col(ColumnDef::new(LegevaktPlanAssignment::Pinned).boolean().not_null())
+                    .primary_key(
+                        Index::create()
+                            .col(LegevaktPlanAssignment::PlanId)
+                            .col(LegevaktPlanAssignment::Version)
+                            .col(LegevaktPlanAssignment::Date)
+                            .col(LegevaktPlanAssignment::ShiftTypeCode)
+                            .col(LegevaktPlanAssignment::StaffMemberId),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(LegevaktPlanSolve::Table)
+                    .col(ColumnDef::new(LegevaktPlanSolve::Id).uuid().not_null().primary_key())
+                    .col(ColumnDef::new(LegevaktPlanSolve::PlanId).uuid().not_null())
+                    .col(ColumnDef::new(LegevaktPlanSolve::Mode).string().not_null())
+                    .col(ColumnDef::new(LegevaktPlanSolve::State).string().not_null())
+                    .col(ColumnDef::new(LegevaktPlanSolve::BaseVersion).integer().not_null())
+                    .col(ColumnDef::new(LegevaktPlanSolve::Seed).big_integer().not_null())
+                    .col(ColumnDef::new(LegevaktPlanSolve::TimeLimitMs).big_integer().not_null())
+                    .col(ColumnDef::new(LegevaktPlanSolve::ElapsedMs).big_integer().not_null())
+                    .col(ColumnDef::new(LegevaktPlanSolve::BestHardViolations).integer().null())
+                    .col(ColumnDef::new(LegevaktPlanSolve::BestObjective).big_integer().null())
+                    .col(ColumnDef::new(LegevaktPlanSolve::TimeToBestMs).big_integer().not_null())
+                    .col(ColumnDef::new(LegevaktPlanSolve::Iterations).big_integer().not_null())
+                    .col(ColumnDef::new(LegevaktPlanSolve::ResultVersion).integer().not_null())
+                    .col(ColumnDef::new(LegevaktPlanSolve::CancelRequested).boolean().not_null())
+                    .col(ColumnDef::new(LegevaktPlanSolve::StartedAt).timestamp_with_time_zone().not_null())
+                    .col(ColumnDef::new(LegevaktPlanSolve::EndedAt).timestamp_with_time_zone().null())
+                    .col(ColumnDef::new(LegevaktPlanSolve::Message).string().not_null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(LegevaktShiftSwap::Table)
+                    .col(ColumnDef::new(LegevaktShiftSwap::Id).uuid().not_null().primary_key())
+                    .col(ColumnDef::new(LegevaktShiftSwap::PlanId).uuid().not_null())
+                    .col(ColumnDef::new(LegevaktShiftSwap::Kind).string().not_null())
+                    .col(ColumnDef::new(LegevaktShiftSwap::State).string().not_null())
+                    .col(ColumnDef::new(LegevaktShiftSwap::RequesterStaffMemberId).uuid().not_null())
+                    .col(ColumnDef::new(LegevaktShiftSwap::OfferedShiftId).string().not_null())
+                    .col(ColumnDef::new(LegevaktShiftSwap::CounterpartyStaffMemberId).uuid().null())
+                    .col(ColumnDef::new(LegevaktShiftSwap::RequestedShiftId).string().not_null())
+                    .col(ColumnDef::new(LegevaktShiftSwap::ClaimantStaffMemberId).uuid().null())
+                    .col(ColumnDef::new(LegevaktShiftSwap::Note).string().not_null())
+                    .col(ColumnDef::new(LegevaktShiftSwap::AppliedVersion).integer().not_null())
+                    .col(ColumnDef::new(LegevaktShiftSwap::DecisionNote).string().not_null())
+                    .col(ColumnDef::new(LegevaktShiftSwap::ExpireTime).timestamp_with_time_zone().null())
+                    .col(ColumnDef::new(LegevaktShiftSwap::Version).integer().not_null())
+                    .col(ColumnDef::new(LegevaktShiftSwap::CreatedAt).timestamp_with_time_zone().not_null())
+                    .col(ColumnDef::new(LegevaktShiftSwap::UpdatedAt).timestamp_with_time_zone().not_null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(LegevaktFairnessAdjustment::Table)
+                    .col(ColumnDef::new(LegevaktFairnessAdjustment::Id).uuid().not_null().primary_key())
+                    .col(ColumnDef::new(LegevaktFairnessAdjustment::DistrictId).uuid().not_null())
+                    .col(ColumnDef::new(LegevaktFairnessAdjustment::StaffMemberId).uuid().not_null())
+                    .col(ColumnDef::new(LegevaktFairnessAdjustment::PlanId).uuid().null())
+                    .col(ColumnDef::new(LegevaktFairnessAdjustment::Points).double().not_null())
+                    .col(ColumnDef::new(LegevaktFairnessAdjustment::Target).double().not_null())
+                    .col(ColumnDef::new(LegevaktFairnessAdjustment::Delta).double().not_null())
+                    .col(ColumnDef::new(LegevaktFairnessAdjustment::Reason).string().not_null())
+                    .col(
+                        ColumnDef::new(LegevaktFairnessAdjustment::CreatedAt)
+                            .timestamp_with_time_zone()
+                            .not_null(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("legevakt_staff_by_district_hpr")
+                    .table(LegevaktStaffMember::Table)
+                    .col(LegevaktStaffMember::DistrictId)
+                    .col(LegevaktStaffMember::HprNumber)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("legevakt_exemption_by_staff")
+                    .table(LegevaktExemption::Table)
+                    .col(LegevaktExemption::StaffMemberId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("legevakt_unavailability_by_staff")
+                    .table(LegevaktUnavailability::Table)
+                    .col(LegevaktUnavailability::StaffMemberId)
+                    .col(LegevaktUnavailability::StartTime)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("legevakt_plan_by_district")
+                    .table(LegevaktShiftPlan::Table)
+                    .col(LegevaktShiftPlan::DistrictId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("legevakt_request_by_plan")
+                    .table(LegevaktShiftRequest::Table)
+                    .col(LegevaktShiftRequest::PlanId)
+                    .col(LegevaktShiftRequest::Date)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("legevakt_solve_by_plan")
+                    .table(LegevaktPlanSolve::Table)
+                    .col(LegevaktPlanSolve::PlanId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("legevakt_swap_by_plan")
+                    .table(LegevaktShiftSwap::Table)
+                    .col(LegevaktShiftSwap::PlanId)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("legevakt_assignment_by_staff")
+                    .table(LegevaktPlanAssignment::Table)
+                    .col(LegevaktPlanAssignment::StaffMemberId)
+                    .col(LegevaktPlanAssignment::Date)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("legevakt_adjustment_by_staff")
+                    .table(LegevaktFairnessAdjustment::Table)
+                    .col(LegevaktFairnessAdjustment::DistrictId)
+                    .col(LegevaktFairnessAdjustment::StaffMemberId)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            LegevaktFairnessAdjustment::Table.into_iden(),
+            LegevaktShiftSwap::Table.into_iden(),
+            LegevaktPlanSolve::Table.into_iden(),
+            LegevaktPlanAssignment::Table.into_iden(),
+            LegevaktPlanVersion::Table.into_iden(),
+            LegevaktShiftRequest::Table.into_iden(),
+            LegevaktCoverRequirement::Table.into_iden(),
+            LegevaktShiftPlan::Table.into_iden(),
+            LegevaktUnavailability::Table.into_iden(),
+            LegevaktExemption::Table.into_iden(),
+            LegevaktShiftType::Table.into_iden(),
+            LegevaktStaffMember::Table.into_iden(),
+            LegevaktDistrict::Table.into_iden(),
+        ] {
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+        }
+        Ok(())
+    }
+}
