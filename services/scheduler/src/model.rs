@@ -1,0 +1,583 @@
+//! The general rostering model: employees × days × shift types, one shift (or a day off) per
+//! employee per day.
+//!
+//! Both the Curtois–Qu benchmark format ([`crate::cq`]) and the legevakt domain compile into this
+//! one model, and the evaluator ([`crate::evaluate`]) and the optimiser ([`crate::optimise`]) only
+//! ever see it. The model is described by a plain [`ModelSpec`] (public fields, easy to build) and
+//! checked once by [`Model::new`], which rejects out-of-range indices and inconsistent sizes so that
+//! the rest of the crate can index without checks.
+//!
+//! # Hard rules (a roster is feasible iff all hold)
+//! * forbidden successions with a day offset: shift `s` on day `d` forbids shift `s'` (or any
+//!   shift) on day `d + k`, `k ≥ 1`; the benchmark's `CannotFollow` is `k = 1`, and a legevakt
+//!   block that occupies the following days is "any shift" at `k = 1, 2, …`
+//!   ([`ForbiddenSuccession::block_following_days`]);
+//! * per employee: most shifts of each type, minimum and maximum total minutes, longest and
+//!   shortest run of working days, shortest run of days off (runs touching the first or last day
+//!   of the horizon are exempt from the two minimum rules, because the plan is assumed to continue
+//!   outside it), most weekends worked, hard days off, unavailability for a single
+//!   (day, shift type), and the skill a shift type requires.
+//!
+//! # Soft terms (the objective, minimised)
+//! * shift on/off requests with weights (optionally "any shift" / "the whole day");
+//! * cover per (day, shift type) with three weights: per person missing below `min`, per person
+//!   missing below `preferred`, and per person above `preferred`; cover is soft so that an
+//!   over-constrained plan still produces the best roster with its shortfall explained;
+//! * supervision pairing (the bakvakt rule): on a day, each employee on the supervised shift
+//!   type who lacks the skill costs `weight` unless someone with the skill works the backup shift;
+//! * fairness: points per (day, shift type); each employee has a target derived from the total
+//!   planned points and their participation share; the cost is `weight × |points − target|`.
+//!   The absolute deviation is convex and stays in whole points, which keeps the objective an
+//!   exact integer and lets the optimiser score a move from one employee's total alone.
+//!
+//! Weekends are Saturday and Sunday; [`ModelSpec::first_weekday`] says which weekday day 0 is.
+
+use thiserror::Error;
+
+/// Index of an employee in [`ModelSpec::employees`].
+pub type EmployeeIndex = usize;
+/// Index of a day in the horizon, `0 … days − 1`.
+pub type DayIndex = usize;
+/// Index of a shift type in [`ModelSpec::shift_types`].
+pub type ShiftIndex = usize;
+/// Index of a skill; skills are plain numbers that the compiling domain names.
+pub type SkillIndex = usize;
+
+/// The largest number of shift types a model may have (the optimiser stores a cell in a byte).
+pub const MAX_SHIFT_TYPES: usize = 254;
+
+/// Day of the week, used to place weekends in the horizon.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Weekday {
+    /// Monday.
+    Monday,
+    /// Tuesday.
+    Tuesday,
+    /// Wednesday.
+    Wednesday,
+    /// Thursday.
+    Thursday,
+    /// Friday.
+    Friday,
+    /// Saturday.
+    Saturday,
+    /// Sunday.
+    Sunday,
+}
+
+impl Weekday {
+    /// Days since Monday (Monday is 0, Sunday is 6).
+    pub fn days_from_monday(self) -> usize {
+        match self {
+            Weekday::Monday => 0,
+            Weekday::Tuesday => 1,
+            Weekday::Wednesday => 2,
+            Weekday::Thursday => 3,
+            Weekday::Friday => 4,
+            Weekday::Saturday => 5,
+            Weekday::Sunday => 6,
+        }
+    }
+}
+
+/// A kind of shift.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShiftType {
+    /// Short code shown to people and used in exchange formats (e.g. `D`, `N`, `a3`).
+    pub code: String,
+    /// Length in minutes; only the total-minutes limits use it.
+    pub length_minutes: u32,
+    /// The skill an employee must have to work it, if any.
+    pub required_skill: Option<SkillIndex>,
+}
+
+/// A forbidden succession: shift `first` on day `d` forbids `then` on day `d + day_offset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ForbiddenSuccession {
+    /// The earlier shift.
+    pub first: ShiftIndex,
+    /// The later shift that is forbidden; `None` forbids every shift (the day must be off).
+    pub then: Option<ShiftIndex>,
+    /// How many days later, at least 1.
+    pub day_offset: u32,
+}
+
+impl ForbiddenSuccession {
+    /// The rules that make `first` occupy the next `days` days: no shift of any type may follow it
+    /// on days `d + 1 … d + days` (a weekend block from Friday afternoon to Monday morning blocks
+    /// two following days).
+    pub fn block_following_days(first: ShiftIndex, days: u32) -> Vec<ForbiddenSuccession> {
+        (1..=days).map(|day_offset| ForbiddenSuccession { first, then: None, day_offset }).collect()
+    }
+}
+
+/// One employee's limits, availability, skills and share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Employee {
+    /// Identifier shown to people and used in exchange formats.
+    pub code: String,
+    /// Most days on which each shift type may be worked (indexed by shift type; `u32::MAX` is no
+    /// limit, 0 forbids the type).
+    pub max_shifts_per_type: Vec<u32>,
+    /// Least total minutes over the horizon.
+    pub min_total_minutes: u32,
+    /// Most total minutes over the horizon.
+    pub max_total_minutes: u32,
+    /// Longest allowed run of consecutive working days.
+    pub max_consecutive_working_days: u32,
+    /// Shortest allowed run of working days that touches neither edge of the horizon.
+    pub min_consecutive_working_days: u32,
+    /// Shortest allowed run of days off that touches neither edge of the horizon.
+    pub min_consecutive_days_off: u32,
+    /// Most weekends (Saturday or Sunday worked) in the horizon.
+    pub max_weekends: u32,
+    /// Days on which the employee must be off.
+    pub days_off: Vec<DayIndex>,
+    /// Single (day, shift type) pairs the employee may not work (a partial exemption such as
+    /// "no nights" is one pair per night).
+    pub unavailable: Vec<(DayIndex, ShiftIndex)>,
+    /// Skills held.
+    pub skills: Vec<SkillIndex>,
+    /// Participation share in thousandths (1000 is a full share), used for fairness targets.
+    pub share_permille: u32,
+    /// Fairness points already earned before this plan (a running balance; positive means the
+    /// employee has done more than their share so far).
+    pub fairness_balance: i64,
+}
+
+impl Employee {
+    /// An employee with no limits beyond "at most one shift a day", for `shift_types` types.
+    pub fn unrestricted(code: impl Into<String>, shift_types: usize) -> Employee {
+        Employee {
+            code: code.into(),
+            max_shifts_per_type: vec![u32::MAX; shift_types],
+            min_total_minutes: 0,
+            max_total_minutes: u32::MAX,
+            max_consecutive_working_days: u32::MAX,
+            min_consecutive_working_days: 0,
+            min_consecutive_days_off: 0,
+            max_weekends: u32::MAX,
+            days_off: Vec::new(),
+            unavailable: Vec::new(),
+            skills: Vec::new(),
+            share_permille: 1000,
+            fairness_balance: 0,
+        }
+    }
+}
+
+/// Whether a request asks for or against an assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestKind {
+    /// The employee wants to work (the shift, or any shift when `shift` is `None`).
+    On,
+    /// The employee does not want to work (the shift, or any shift when `shift` is `None`).
+    Off,
+}
+
+/// A weighted wish of one employee for one day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Request {
+    /// Who asks.
+    pub employee: EmployeeIndex,
+    /// For which day.
+    pub day: DayIndex,
+    /// The shift concerned; `None` means "any shift" (an on-request for work, an off-request for
+    /// the whole day).
+    pub shift: Option<ShiftIndex>,
+    /// On or off.
+    pub kind: RequestKind,
+    /// Cost when the request is not honoured.
+    pub weight: u32,
+}
+
+/// Cover wanted for one (day, shift type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Cover {
+    /// The minimum number of people.
+    pub min: u32,
+    /// The preferred number of people (at least `min`).
+    pub preferred: u32,
+    /// Cost per person missing below `min` (on top of the cost below `preferred`).
+    pub weight_under_min: u32,
+    /// Cost per person missing below `preferred`.
+    pub weight_under_preferred: u32,
+    /// Cost per person above `preferred`.
+    pub weight_over_preferred: u32,
+}
+
+impl Cover {
+    /// The cost of `assigned` people on this (day, shift type).
+    pub fn cost(&self, assigned: u32) -> i64 {
+        let under_min = i64::from(self.min.saturating_sub(assigned));
+        let under_preferred = i64::from(self.preferred.saturating_sub(assigned));
+        let over = i64::from(assigned.saturating_sub(self.preferred));
+        under_min * i64::from(self.weight_under_min)
+            + under_preferred * i64::from(self.weight_under_preferred)
+            + over * i64::from(self.weight_over_preferred)
+    }
+}
+
+/// The supervision (bakvakt) rule: whoever works `supervised_shift` without `skill` needs someone
+/// with `skill` on `backup_shift` the same day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SupervisionRule {
+    /// The shift whose unskilled workers need a backup.
+    pub supervised_shift: ShiftIndex,
+    /// The skill that makes a worker independent and qualifies a backup.
+    pub skill: SkillIndex,
+    /// The backup shift.
+    pub backup_shift: ShiftIndex,
+    /// Cost per unsupervised worker per day.
+    pub weight: u32,
+}
+
+/// Fairness: points per (day, shift type), spread over employees by participation share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FairnessRule {
+    /// Points earned by working shift `s` on day `d`, at `points[d][s]`.
+    pub points: Vec<Vec<u32>>,
+    /// Cost per point of deviation from an employee's target.
+    pub weight: u32,
+}
+
+/// The plain description of a rostering problem; checked by [`Model::new`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelSpec {
+    /// Number of days in the horizon.
+    pub days: usize,
+    /// Weekday of day 0 (the benchmark always starts on a Monday).
+    pub first_weekday: Weekday,
+    /// Shift types.
+    pub shift_types: Vec<ShiftType>,
+    /// Forbidden successions.
+    pub forbidden_successions: Vec<ForbiddenSuccession>,
+    /// Employees.
+    pub employees: Vec<Employee>,
+    /// Requests.
+    pub requests: Vec<Request>,
+    /// Cover per day and shift type, at `cover[d][s]`.
+    pub cover: Vec<Vec<Cover>>,
+    /// Supervision rules (none for benchmark instances).
+    pub supervision: Vec<SupervisionRule>,
+    /// Fairness rule (none for benchmark instances).
+    pub fairness: Option<FairnessRule>,
+}
+
+/// Why a [`ModelSpec`] was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ModelError {
+    /// The horizon has no days.
+    #[error("the horizon must have at least one day")]
+    EmptyHorizon,
+    /// No shift types, or more than [`MAX_SHIFT_TYPES`].
+    #[error("the number of shift types must be between 1 and {MAX_SHIFT_TYPES}, got {0}")]
+    ShiftTypeCount(usize),
+    /// A size does not match the horizon or the number of shift types.
+    #[error("{what} has {found} entries, expected {expected}")]
+    WrongSize {
+        /// What was measured.
+        what: String,
+        /// What it should have.
+        expected: usize,
+        /// What it has.
+        found: usize,
+    },
+    /// An index points outside its range.
+    #[error("{what} refers to {kind} {index}, but only {count} exist")]
+    IndexOutOfRange {
+        /// Where the index was found.
+        what: String,
+        /// Which kind of index.
+        kind: &'static str,
+        /// The index.
+        index: usize,
+        /// How many items exist.
+        count: usize,
+    },
+    /// A forbidden succession with day offset 0.
+    #[error("forbidden succession after shift {0} has day offset 0")]
+    ZeroOffset(ShiftIndex),
+    /// Preferred cover below the minimum.
+    #[error("cover on day {day} for shift {shift} prefers {preferred} but requires {min}")]
+    PreferredBelowMinimum {
+        /// Day.
+        day: DayIndex,
+        /// Shift type.
+        shift: ShiftIndex,
+        /// Minimum.
+        min: u32,
+        /// Preferred.
+        preferred: u32,
+    },
+}
+
+/// A checked rostering problem. Build with [`Model::new`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Model {
+    spec: ModelSpec,
+    /// Fairness target per employee (empty without a fairness rule).
+    fairness_targets: Vec<i64>,
+}
+
+fn check_index(
+    what: impl FnOnce() -> String,
+    kind: &'static str,
+    index: usize,
+    count: usize,
+) -> Result<(), ModelError> {
+    if index < count { Ok(()) } else { Err(ModelError::IndexOutOfRange { what: what(), kind, index, count }) }
+}
+
+fn check_size(what: impl FnOnce() -> String, expected: usize, found: usize) -> Result<(), ModelError> {
+    if expected == found { Ok(()) } else { Err(ModelError::WrongSize { what: what(), expected, found }) }
+}
+
+impl Model {
+    /// Checks a specification and builds the model.
+    pub fn new(spec: ModelSpec) -> Result<Model, ModelError> {
+        let days = spec.days;
+        let shifts = spec.shift_types.len();
+        let employees = spec.employees.len();
+        if days == 0 {
+            return Err(ModelError::EmptyHorizon);
+        }
+        if shifts == 0 || shifts > MAX_SHIFT_TYPES {
+            return Err(ModelError::ShiftTypeCount(shifts));
+        }
+        for rule in &spec.forbidden_successions {
+            check_index(|| "a forbidden succession".into(), "shift type", rule.first, shifts)?;
+            if let Some(then) = rule.then {
+                check_index(|| "a forbidden succession".into(), "shift type", then, shifts)?;
+            }
+            if rule.day_offset == 0 {
+                return Err(ModelError::ZeroOffset(rule.first));
+            }
+        }
+        for employee in &spec.employees {
+            let name = || format!("employee {}", employee.code);
+            check_size(
+                || format!("max shifts per type of employee {}", employee.code),
+                shifts,
+                employee.max_shifts_per_type.len(),
+            )?;
+            for &day in &employee.days_off {
+                check_index(name, "day", day, days)?;
+            }
+            for &(day, shift) in &employee.unavailable {
+                check_index(name, "day", day, days)?;
+                check_index(name, "shift type", shift, shifts)?;
+            }
+        }
+        for request in &spec.requests {
+            check_index(|| "a request".into(), "employee", request.employee, employees)?;
+            check_index(|| "a request".into(), "day", request.day, days)?;
+            if let Some(shift) = request.shift {
+                check_index(|| "a request".into(), "shift type", shift, shifts)?;
+            }
+        }
+        check_size(|| "cover".into(), days, spec.cover.len())?;
+        for (day, row) in spec.cover.iter().enumerate() {
+            check_size(|| format!("cover on day {day}"), shifts, row.len())?;
+            for (shift, cover) in row.iter().enumerate() {
+                if cover.preferred < cover.min {
+                    return Err(ModelError::PreferredBelowMinimum {
+                        day,
+                        shift,
+                        min: cover.min,
+                        preferred: cover.preferred,
+                    });
+                }
+            }
+        }
+        for rule in &spec.supervision {
+            check_index(|| "a supervision rule".into(), "shift type", rule.supervised_shift, shifts)?;
+            check_index(|| "a supervision rule".into(), "shift type", rule.backup_shift, shifts)?;
+        }
+        let mut fairness_targets = Vec::new();
+        if let Some(fairness) = &spec.fairness {
+            check_size(|| "fairness points".into(), days, fairness.points.len())?;
+            for (day, row) in fairness.points.iter().enumerate() {
+                check_size(|| format!("fairness points on day {day}"), shifts, row.len())?;
+            }
+            fairness_targets = compute_fairness_targets(&spec, fairness);
+        }
+        Ok(Model { spec, fairness_targets })
+    }
+
+    /// The specification this model was built from.
+    pub fn spec(&self) -> &ModelSpec {
+        &self.spec
+    }
+
+    /// Number of days.
+    pub fn days(&self) -> usize {
+        self.spec.days
+    }
+
+    /// Number of shift types.
+    pub fn shift_type_count(&self) -> usize {
+        self.spec.shift_types.len()
+    }
+
+    /// Number of employees.
+    pub fn employee_count(&self) -> usize {
+        self.spec.employees.len()
+    }
+
+    /// The shift types.
+    pub fn shift_types(&self) -> &[ShiftType] {
+        &self.spec.shift_types
+    }
+
+    /// The employees.
+    pub fn employees(&self) -> &[Employee] {
+        &self.spec.employees
+    }
+
+    /// The requests.
+    pub fn requests(&self) -> &[Request] {
+        &self.spec.requests
+    }
+
+    /// Cover wanted on `day` for `shift`.
+    pub fn cover(&self, day: DayIndex, shift: ShiftIndex) -> &Cover {
+        &self.spec.cover[day][shift]
+    }
+
+    /// The forbidden successions.
+    pub fn forbidden_successions(&self) -> &[ForbiddenSuccession] {
+        &self.spec.forbidden_successions
+    }
+
+    /// The supervision rules.
+    pub fn supervision(&self) -> &[SupervisionRule] {
+        &self.spec.supervision
+    }
+
+    /// The fairness rule, if any.
+    pub fn fairness(&self) -> Option<&FairnessRule> {
+        self.spec.fairness.as_ref()
+    }
+
+    /// Fairness target of `employee` in points (0 without a fairness rule).
+    ///
+    /// The target is the employee's share of all points the plan would hand out at preferred
+    /// cover plus everybody's carried balance, less the employee's own balance, rounded to whole
+    /// points. Fixing it from the plan (not from the roster being scored) keeps one employee's
+    /// cost independent of the others.
+    pub fn fairness_target(&self, employee: EmployeeIndex) -> i64 {
+        self.fairness_targets.get(employee).copied().unwrap_or(0)
+    }
+
+    /// Weekday of `day`, 0 for Monday … 6 for Sunday.
+    pub fn weekday_of(&self, day: DayIndex) -> usize {
+        (self.spec.first_weekday.days_from_monday() + day) % 7
+    }
+
+    /// The weekend `day` belongs to, if it is a Saturday or a Sunday. Weekends are numbered from
+    /// the week containing day 0, so the benchmark's weekend `w` is days `7w + 5` and `7w + 6`.
+    pub fn weekend_of(&self, day: DayIndex) -> Option<usize> {
+        if self.weekday_of(day) >= 5 {
+            Some((self.spec.first_weekday.days_from_monday() + day) / 7)
+        } else {
+            None
+        }
+    }
+
+    /// Number of weekend indexes [`Model::weekend_of`] can return (some may lie partly outside).
+    pub fn weekend_count(&self) -> usize {
+        (self.spec.first_weekday.days_from_monday() + self.spec.days).div_ceil(7)
+    }
+
+    /// Whether `employee` holds `skill`.
+    pub fn has_skill(&self, employee: EmployeeIndex, skill: SkillIndex) -> bool {
+        self.spec.employees[employee].skills.contains(&skill)
+    }
+}
+
+fn compute_fairness_targets(spec: &ModelSpec, fairness: &FairnessRule) -> Vec<i64> {
+    let planned: i64 = fairness
+        .points
+        .iter()
+        .zip(&spec.cover)
+        .map(|(points, cover)| {
+            points.iter().zip(cover).map(|(p, c)| i64::from(*p) * i64::from(c.preferred)).sum::<i64>()
+        })
+        .sum();
+    let balances: i64 = spec.employees.iter().map(|e| e.fairness_balance).sum();
+    let shares: i64 = spec.employees.iter().map(|e| i64::from(e.share_permille)).sum();
+    spec.employees
+        .iter()
+        .map(|employee| {
+            if shares == 0 {
+                return 0;
+            }
+            let numerator = (planned + balances) * i64::from(employee.share_permille);
+            // Round half away from zero to whole points.
+            let target = (2 * numerator + shares).div_euclid(2 * shares);
+            target - employee.fairness_balance
+        })
+        .collect()
+}
+
+/// An assignment of one shift type or a day off to every employee on every day.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Roster {
+    days: usize,
+    cells: Vec<Option<ShiftIndex>>,
+}
+
+impl Roster {
+    /// Everybody off every day.
+    pub fn empty(employees: usize, days: usize) -> Roster {
+        Roster { days, cells: vec![None; employees * days] }
+    }
+
+    /// The empty roster shaped for `model`.
+    pub fn empty_for(model: &Model) -> Roster {
+        Roster::empty(model.employee_count(), model.days())
+    }
+
+    /// Builds a roster from one row per employee.
+    ///
+    /// # Panics
+    /// If the rows differ in length.
+    pub fn from_rows(rows: Vec<Vec<Option<ShiftIndex>>>) -> Roster {
+        let days = rows.first().map_or(0, Vec::len);
+        assert!(rows.iter().all(|row| row.len() == days), "all roster rows must have the same length");
+        Roster { days, cells: rows.into_iter().flatten().collect() }
+    }
+
+    /// Number of days.
+    pub fn days(&self) -> usize {
+        self.days
+    }
+
+    /// Number of employees.
+    pub fn employees(&self) -> usize {
+        self.cells.len().checked_div(self.days).unwrap_or(0)
+    }
+
+    /// The shift of `employee` on `day`, `None` for a day off.
+    pub fn get(&self, employee: EmployeeIndex, day: DayIndex) -> Option<ShiftIndex> {
+        self.cells[employee * self.days + day]
+    }
+
+    /// Sets the shift of `employee` on `day`.
+    pub fn set(&mut self, employee: EmployeeIndex, day: DayIndex, shift: Option<ShiftIndex>) {
+        self.cells[employee * self.days + day] = shift;
+    }
+
+    /// One employee's row.
+    pub fn row(&self, employee: EmployeeIndex) -> &[Option<ShiftIndex>] {
+        &self.cells[employee * self.days..(employee + 1) * self.days]
+    }
+
+    /// Whether the roster has the model's shape and only known shift types.
+    pub fn fits(&self, model: &Model) -> bool {
+        self.days == model.days()
+            && self.employees() == model.employee_count()
+            && self.cells.iter().all(|cell| cell.is_none_or(|shift| shift < model.shift_type_count()))
+    }
+}

@@ -1,0 +1,509 @@
+//! The roster optimiser: iterated simulated annealing with incremental scoring and a
+//! dynamic-programming row re-optimisation as its large-neighbourhood move.
+//!
+//! # Algorithm
+//! 1. **Start**: the warm-start roster if one is given (re-planning), otherwise the empty roster.
+//!    The empty roster is a fine start: the search runs on a penalised objective, so it walks
+//!    from infeasible to feasible rosters on its own, and the row re-optimisation builds whole
+//!    feasible rows in one move.
+//! 2. **Cycles** (epochs): every search thread anneals for a fixed number of iterations from a
+//!    high to a low temperature (see [`search`]). At the end of a cycle all threads meet at a
+//!    barrier, publish their best roster, and every thread restarts the next cycle from the best
+//!    roster of all threads (feasible before infeasible, then lower objective, then lower thread
+//!    number). Thread `i` uses the seed `seed + i`.
+//! 3. **Result**: the best feasible roster found, scored again by [`crate::evaluate`]; if none
+//!    was feasible, the least infeasible roster with its violations.
+//!
+//! # Determinism
+//! Cycle lengths are counted in iterations and threads only exchange rosters at the barrier,
+//! so with `max_iterations` set the result depends only on the model, the options and the seed —
+//! for any number of threads — as long as neither the time limit nor the cancel flag stops the
+//! run first. A run stopped by time depends on how far each thread got, i.e. on timing.
+//!
+//! # Fixed assignments
+//! Cells listed in [`OptimiseOptions::fixed`] keep their value from the warm start (or stay off
+//! without one). Should no feasible roster be found with them locked, the remaining budget is
+//! spent on a second search that may move them ([`OptimiseResult::fixed_released`]).
+
+mod problem;
+mod rng;
+mod row_dp;
+mod search;
+mod state;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Barrier, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::evaluate::{Evaluation, evaluate};
+use crate::model::{DayIndex, EmployeeIndex, Model, Roster};
+use problem::Problem;
+use search::{Schedule, Snapshot, Worker};
+use state::State;
+
+/// How to run the optimiser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptimiseOptions {
+    /// Wall-clock limit. When both this and `max_iterations` are `None`, 10 seconds apply.
+    pub time_limit: Option<Duration>,
+    /// Seed of the pseudo-random numbers.
+    pub seed: u64,
+    /// Search threads (at least one is used).
+    pub threads: usize,
+    /// Iteration budget per thread.
+    pub max_iterations: Option<u64>,
+    /// Warm start (e.g. the published roster when re-planning after an absence).
+    pub initial: Option<Roster>,
+    /// Cells (employee, day) that keep their warm-start value unless no feasible roster exists
+    /// with them kept.
+    pub fixed: Vec<(EmployeeIndex, DayIndex)>,
+}
+
+impl Default for OptimiseOptions {
+    fn default() -> Self {
+        OptimiseOptions {
+            time_limit: Some(Duration::from_secs(10)),
+            seed: 0,
+            threads: 1,
+            max_iterations: None,
+            initial: None,
+            fixed: Vec::new(),
+        }
+    }
+}
+
+/// A progress report, sent from the calling thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    /// Time since the start.
+    pub elapsed: Duration,
+    /// Objective of the best feasible roster so far, if any.
+    pub best_objective: Option<i64>,
+    /// Hard violations of the roster `best_objective` refers to (0) or, before any feasible
+    /// roster, of the least infeasible one.
+    pub hard_violations: usize,
+    /// Iterations done by the calling thread.
+    pub iterations: u64,
+}
+
+/// Why the search stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    /// The iteration budget was used up.
+    IterationLimit,
+    /// The time limit was reached.
+    TimeLimit,
+    /// The cancel flag was raised.
+    Cancelled,
+}
+
+/// What the optimiser found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptimiseResult {
+    /// The best roster found.
+    pub roster: Roster,
+    /// Its full evaluation.
+    pub evaluation: Evaluation,
+    /// Whether it breaks no hard rule.
+    pub feasible: bool,
+    /// Its soft objective (equal to `evaluation.objective`).
+    pub objective: i64,
+    /// When the returned roster was first found.
+    pub time_to_best: Duration,
+    /// Iterations over all threads.
+    pub iterations: u64,
+    /// Why the search stopped.
+    pub stop_reason: StopReason,
+    /// Whether fixed cells had to be released because no feasible roster kept them.
+    pub fixed_released: bool,
+}
+
+/// Interval between progress reports.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
+
+/// Optimises a roster for `model`. Never fails: an over-constrained model yields the least
+/// infeasible roster found, with `feasible == false` and its violations in `evaluation`.
+pub fn optimise(
+    model: &Model,
+    options: &OptimiseOptions,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(&Progress),
+) -> OptimiseResult {
+    let start = Instant::now();
+    let problem = Problem::new(model);
+    let initial = options
+        .initial
+        .as_ref()
+        .filter(|roster| roster.fits(model))
+        .cloned()
+        .unwrap_or_else(|| Roster::empty_for(model));
+    let time_limit = match (options.time_limit, options.max_iterations) {
+        (None, None) => Some(Duration::from_secs(10)),
+        (limit, _) => limit,
+    };
+    let deadline = time_limit.map(|limit| start + limit);
+
+    let mut fixed = vec![false; problem.n * problem.h];
+    for &(e, d) in &options.fixed {
+        if e < problem.n && d < problem.h {
+            fixed[e * problem.h + d] = true;
+        }
+    }
+    let allowed = allowed_table(&problem);
+
+    let mut run =
+        run_search(&problem, &fixed, &allowed, &initial, options, deadline, start, cancel, progress, 0);
+    let mut fixed_released = false;
+    if run.best.hard > 0 && fixed.iter().any(|&f| f) && run.stop_reason != StopReason::Cancelled {
+        let used = run.iterations_per_thread;
+        let remaining = options.max_iterations.map(|budget| budget.saturating_sub(used));
+        if remaining != Some(0) && deadline.is_none_or(|deadline| Instant::now() < deadline) {
+            let released = vec![false; fixed.len()];
+            let warm = State::from_cells(&problem, run.best.cells.clone()).to_roster(&problem);
+            let mut second = OptimiseOptions { max_iterations: remaining, ..options.clone() };
+            second.seed = options.seed.wrapping_add(0x5151);
+            let total = run.iterations;
+            run = run_search(
+                &problem, &released, &allowed, &warm, &second, deadline, start, cancel, progress, total,
+            );
+            fixed_released = true;
+        }
+    }
+
+    let roster = State::from_cells(&problem, run.best.cells.clone()).to_roster(&problem);
+    let evaluation = evaluate(model, &roster).expect("the optimiser builds rosters of the model's shape");
+    debug_assert_eq!(evaluation.objective, run.best.soft, "incremental and exact objective differ");
+    debug_assert_eq!(
+        evaluation.hard_penalty_units(),
+        run.best.hard,
+        "incremental and exact hard units differ"
+    );
+    OptimiseResult {
+        feasible: evaluation.is_feasible(),
+        objective: evaluation.objective,
+        roster,
+        evaluation,
+        time_to_best: run.time_to_best,
+        iterations: run.iterations,
+        stop_reason: run.stop_reason,
+        fixed_released,
+    }
+}
+
+/// `allowed[(e * h + d) * (T + 1) + c]`: choice `c` is assignable to employee `e` on day `d`.
+fn allowed_table(p: &Problem<'_>) -> Vec<bool> {
+    let c = p.t + 1;
+    let mut allowed = vec![false; p.n * p.h * c];
+    for e in 0..p.n {
+        for d in 0..p.h {
+            for &choice in p.assignable(e, d) {
+                allowed[(e * p.h + d) * c + choice as usize] = true;
+            }
+        }
+    }
+    allowed
+}
+
+struct RunOutcome {
+    best: Snapshot,
+    time_to_best: Duration,
+    iterations: u64,
+    iterations_per_thread: u64,
+    stop_reason: StopReason,
+}
+
+/// What a thread publishes at the end of a cycle.
+#[derive(Clone)]
+struct Published {
+    best: Snapshot,
+    found_at: Option<Instant>,
+    iterations: u64,
+}
+
+/// Lexicographic quality: feasible first, then lower objective; then lower hard units.
+fn better(a: &Snapshot, b: &Snapshot) -> bool {
+    match (a.hard == 0, b.hard == 0) {
+        (true, false) => true,
+        (false, true) => false,
+        (true, true) => a.soft < b.soft,
+        (false, false) => (a.hard, a.soft) < (b.hard, b.soft),
+    }
+}
+
+/// Iterations per annealing cycle: longer for larger rosters, so that each cycle can cool a
+/// roster of that size properly.
+fn cycle_iterations(p: &Problem<'_>) -> u64 {
+    let cells = (p.n * p.h) as u64;
+    (cells * 2_000).clamp(500_000, 60_000_000)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_search(
+    p: &Problem<'_>,
+    fixed: &[bool],
+    allowed: &[bool],
+    initial: &Roster,
+    options: &OptimiseOptions,
+    deadline: Option<Instant>,
+    start: Instant,
+    cancel: &AtomicBool,
+    progress: &mut dyn FnMut(&Progress),
+    iterations_before: u64,
+) -> RunOutcome {
+    let threads = options.threads.max(1);
+    let mut initial_state = State::from_roster(p, initial);
+    if options.initial.is_none() {
+        construct(p, fixed, &mut initial_state);
+    }
+    let stop_all = AtomicBool::new(false);
+    let barrier = Barrier::new(threads);
+    let slots: Mutex<Vec<Option<Published>>> = Mutex::new(vec![None; threads]);
+    let cycle = cycle_iterations(p);
+    let budget = options.max_iterations;
+    let env =
+        |name: &str, default: f64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    let schedule = Schedule { start_temperature: env("T0", 30.0), end_temperature: env("T1", 0.5) };
+    // With an iteration budget, cycles are counted in iterations (so that the run is
+    // deterministic). Under a time limit alone, the time is split into three equal cycles, so
+    // that every instance cools fully a few times whatever the machine's speed (measured: fewer,
+    // longer cycles beat many short restarts on the benchmark).
+    let cycle_time = deadline.map(|deadline| {
+        // Keep a twentieth in hand so that the last cycle's repair ends before the deadline.
+        let total = deadline.saturating_duration_since(Instant::now()).mul_f64(0.95);
+        total.div_f64(env("CYCLES", 3.0)).max(Duration::from_millis(50))
+    });
+    let should_stop = |stop_all: &AtomicBool| {
+        if stop_all.load(Ordering::Relaxed) {
+            return true;
+        }
+        let cancelled = cancel.load(Ordering::Relaxed);
+        let timed_out = deadline.is_some_and(|deadline| Instant::now() >= deadline);
+        if cancelled || timed_out {
+            stop_all.store(true, Ordering::Relaxed);
+        }
+        cancelled || timed_out
+    };
+
+    // The body every thread runs; thread 0 runs on the caller's thread and reports progress.
+    let body = |index: usize, report: Option<&mut dyn FnMut(&Progress)>| -> Published {
+        let seed = options.seed.wrapping_add(index as u64);
+        let mut worker = Worker::new(p, fixed, allowed, initial_state.clone(), seed);
+        worker.repair();
+        let mut found_at = (worker.best_feasible.is_some()).then(Instant::now);
+        let mut last_best: Option<i64> = worker.best_feasible.as_ref().map(|b| b.soft);
+        let mut report = report;
+        let mut last_report = Instant::now();
+        let mut done: u64 = 0;
+        loop {
+            let length = budget.map_or(u64::MAX, |budget| cycle.min(budget - done));
+            let stopped = worker.anneal(length, cycle_time, schedule, &|| should_stop(&stop_all));
+            done = worker.iterations;
+            let own = worker.best_feasible.clone().unwrap_or_else(|| worker.best_infeasible.clone());
+            if worker.best_feasible.as_ref().map(|b| b.soft) != last_best {
+                last_best = worker.best_feasible.as_ref().map(|b| b.soft);
+                found_at = worker.improved_time;
+            }
+            slots.lock().expect("no thread panics while holding the lock")[index] =
+                Some(Published { best: own, found_at, iterations: worker.iterations });
+            barrier.wait();
+            let exhausted = budget.is_some_and(|budget| done >= budget);
+            let finished = stopped || exhausted || stop_all.load(Ordering::Relaxed);
+            let global = {
+                let slots = slots.lock().expect("no thread panics while holding the lock");
+                let mut best: Option<&Published> = None;
+                for slot in slots.iter().flatten() {
+                    if best.is_none_or(|b| better(&slot.best, &b.best)) {
+                        best = Some(slot);
+                    }
+                }
+                best.expect("every thread published").clone()
+            };
+            if let Some(report) = report.as_mut()
+                && (finished || last_report.elapsed() >= PROGRESS_INTERVAL)
+            {
+                last_report = Instant::now();
+                report(&Progress {
+                    elapsed: start.elapsed(),
+                    best_objective: (global.best.hard == 0).then_some(global.best.soft),
+                    hard_violations: count_violations(p, &global.best),
+                    iterations: iterations_before + worker.iterations,
+                });
+            }
+            // Everyone reads the slots before anyone writes the next cycle's.
+            barrier.wait();
+            if finished {
+                return global;
+            }
+            worker.restart_from(&global.best.cells);
+            if global.best.hard == 0 && worker.best_feasible.as_ref().is_none_or(|b| better(&global.best, b))
+            {
+                worker.best_feasible = Some(global.best.clone());
+                worker.improved_time = global.found_at;
+                last_best = Some(global.best.soft);
+                found_at = global.found_at;
+            } else if global.best.hard > 0 && better(&global.best, &worker.best_infeasible) {
+                worker.best_infeasible = global.best.clone();
+            }
+        }
+    };
+
+    let mut outcome = None;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads).map(|index| scope.spawn(move || body(index, None))).collect();
+        let own = body(0, Some(progress));
+        for handle in handles {
+            handle.join().expect("search threads do not panic");
+        }
+        outcome = Some(own);
+    });
+    let published = outcome.expect("thread 0 ran");
+    let total_iterations = {
+        let slots = slots.lock().expect("no thread panics while holding the lock");
+        slots.iter().flatten().map(|s| s.iterations).sum::<u64>()
+    };
+    let per_thread = published.iterations;
+    let stop_reason = if cancel.load(Ordering::Relaxed) {
+        StopReason::Cancelled
+    } else if budget.is_some_and(|budget| per_thread >= budget) {
+        StopReason::IterationLimit
+    } else {
+        StopReason::TimeLimit
+    };
+    RunOutcome {
+        time_to_best: published.found_at.map_or(start.elapsed(), |at| at.duration_since(start)),
+        best: published.best,
+        iterations: iterations_before + total_iterations,
+        iterations_per_thread: per_thread,
+        stop_reason,
+    }
+}
+
+/// Builds a first roster row by row: each employee's row is the dynamic program's best answer to
+/// the cover left by the rows before it. Long horizons are built in windows of four weeks, each
+/// asked for its share of the minimum minutes so that work is spread over the horizon.
+fn construct(p: &Problem<'_>, fixed: &[bool], state: &mut State) {
+    let mut dp = row_dp::RowDp::default();
+    let window = if p.h <= 56 { p.h } else { 28 };
+    for e in 0..p.n {
+        let mut a = 0;
+        while a < p.h {
+            let b = (a + window).min(p.h) - 1;
+            let share = (p.min_minutes[e] * (b + 1) as i64 + p.h as i64 - 1) / p.h as i64;
+            if dp.solve_with_minimum(p, state, fixed, e, a, b, share) {
+                let row = dp.result().to_vec();
+                state.set_range(p, e, a, &row);
+            }
+            a = b + 1;
+        }
+    }
+}
+
+fn count_violations(p: &Problem<'_>, snapshot: &Snapshot) -> usize {
+    if snapshot.hard == 0 {
+        return 0;
+    }
+    let roster = State::from_cells(p, snapshot.cells.clone()).to_roster(p);
+    evaluate(p.model, &roster).map_or(0, |evaluation| evaluation.hard_violations.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::problem::Problem;
+    use super::rng::Rng;
+    use super::state::State;
+    use crate::evaluate::evaluate;
+    use crate::model::{
+        Cover, Employee, FairnessRule, ForbiddenSuccession, Model, ModelSpec, Request, RequestKind,
+        ShiftType, SupervisionRule, Weekday,
+    };
+
+    /// A small model exercising every rule and soft term.
+    fn rich_model() -> Model {
+        let days = 17;
+        let shift_types = vec![
+            ShiftType { code: "D".into(), length_minutes: 480, required_skill: None },
+            ShiftType { code: "N".into(), length_minutes: 600, required_skill: None },
+            ShiftType { code: "B".into(), length_minutes: 720, required_skill: Some(0) },
+        ];
+        let mut employees = Vec::new();
+        for i in 0..6 {
+            let mut e = Employee::unrestricted(format!("E{i}"), 3);
+            e.max_shifts_per_type = vec![6, 3, 4];
+            e.min_total_minutes = 2400;
+            e.max_total_minutes = 5400;
+            e.max_consecutive_working_days = 4;
+            e.min_consecutive_working_days = 2;
+            e.min_consecutive_days_off = 2;
+            e.max_weekends = 1;
+            e.days_off = vec![i, (i * 5) % days];
+            e.unavailable = vec![((i * 3) % days, 1)];
+            if i % 2 == 0 {
+                e.skills = vec![0];
+            }
+            e.share_permille = 500 + 100 * i as u32;
+            employees.push(e);
+        }
+        let mut forbidden_successions = vec![
+            ForbiddenSuccession { first: 1, then: Some(0), day_offset: 1 },
+            ForbiddenSuccession { first: 1, then: Some(0), day_offset: 2 },
+        ];
+        forbidden_successions.extend(ForbiddenSuccession::block_following_days(2, 2));
+        let cover = (0..days)
+            .map(|d| {
+                (0..3)
+                    .map(|s| Cover {
+                        min: u32::from(s == 0),
+                        preferred: 1 + ((d + s) % 3) as u32 / 2,
+                        weight_under_min: 500,
+                        weight_under_preferred: 100,
+                        weight_over_preferred: 3,
+                    })
+                    .collect()
+            })
+            .collect();
+        let requests = vec![
+            Request { employee: 0, day: 3, shift: Some(0), kind: RequestKind::On, weight: 2 },
+            Request { employee: 1, day: 4, shift: None, kind: RequestKind::Off, weight: 3 },
+            Request { employee: 2, day: 8, shift: None, kind: RequestKind::On, weight: 1 },
+            Request { employee: 3, day: 9, shift: Some(1), kind: RequestKind::Off, weight: 2 },
+        ];
+        let fairness = FairnessRule {
+            points: (0..days).map(|d| vec![1, 2 + u32::from(d % 7 >= 5), 3]).collect(),
+            weight: 2,
+        };
+        Model::new(ModelSpec {
+            days,
+            first_weekday: Weekday::Wednesday,
+            shift_types,
+            forbidden_successions,
+            employees,
+            requests,
+            cover,
+            supervision: vec![SupervisionRule { supervised_shift: 1, skill: 0, backup_shift: 2, weight: 40 }],
+            fairness: Some(fairness),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn incremental_state_matches_the_evaluator_under_random_changes() {
+        let model = rich_model();
+        let p = Problem::new(&model);
+        let mut state = State::from_cells(&p, vec![p.off(); p.n * p.h]);
+        let mut rng = Rng::new(7);
+        for step in 0..3000 {
+            let e = rng.below(p.n);
+            let len = 1 + rng.below(5);
+            let a = rng.below(p.h - len + 1);
+            let new: Vec<u8> = (0..len).map(|_| rng.below(p.t + 1) as u8).collect();
+            state.set_range(&p, e, a, &new);
+            if step % 50 == 0 {
+                let evaluation = evaluate(&model, &state.to_roster(&p)).unwrap();
+                assert_eq!(state.soft, evaluation.objective, "soft at step {step}");
+                assert_eq!(state.hard, evaluation.hard_penalty_units(), "hard at step {step}");
+                let rebuilt = State::from_cells(&p, state.cells.clone());
+                assert_eq!((rebuilt.soft, rebuilt.hard), (state.soft, state.hard));
+            }
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! Dense lookup tables compiled once from a [`Model`] for the search: every question the inner
+//! loop asks ("what does this cell cost", "is this succession forbidden", "which shifts may this
+//! employee take today") becomes an array read.
+//!
+//! A cell value is a byte: shift types are `0 … T − 1` and `T` is a day off, so per-choice tables
+//! have `T + 1` entries and "off" needs no special case.
+
+use crate::model::{Model, RequestKind};
+
+/// Compiled tables for one model.
+pub(crate) struct Problem<'m> {
+    pub(crate) model: &'m Model,
+    /// Employees.
+    pub(crate) n: usize,
+    /// Days.
+    pub(crate) h: usize,
+    /// Shift types; also the cell value of a day off.
+    pub(crate) t: usize,
+    /// Length in minutes per choice (0 for off).
+    pub(crate) length: Vec<i64>,
+    /// Request cost per `[e][d][choice]`.
+    pub(crate) request_cost: Vec<i32>,
+    /// Hard units for putting a choice in a cell: hard day off, unavailability, missing skill.
+    pub(crate) cell_hard: Vec<u8>,
+    /// Choices that cost no hard units in the cell and whose type the employee may work at all,
+    /// per `[e][d]`, as ranges into `assignable_list`. Always includes off.
+    pub(crate) assignable_start: Vec<u32>,
+    pub(crate) assignable_list: Vec<u8>,
+    /// Largest succession offset (0 when there are no rules).
+    pub(crate) max_offset: usize,
+    /// `forbidden[(k − 1) * (T + 1) * (T + 1) + first * (T + 1) + then]`.
+    pub(crate) forbidden: Vec<bool>,
+    /// Whether any succession rule forbids something after `first` at any offset.
+    pub(crate) restricts_after: Vec<bool>,
+    pub(crate) max_per_type: Vec<u32>,
+    pub(crate) min_minutes: Vec<i64>,
+    pub(crate) max_minutes: Vec<i64>,
+    pub(crate) max_consecutive: Vec<i64>,
+    pub(crate) min_consecutive: Vec<i64>,
+    pub(crate) min_off: Vec<i64>,
+    pub(crate) max_weekends: Vec<i64>,
+    /// Weekend index per day, `u32::MAX` on weekdays.
+    pub(crate) weekend_of: Vec<u32>,
+    pub(crate) weekend_count: usize,
+    /// Cover per `[d][s]`: (min, preferred, weight under min, weight under preferred, weight over).
+    pub(crate) cover: Vec<[i64; 5]>,
+    /// Supervision rules: (supervised shift, backup shift, weight) and per-employee skill flags.
+    pub(crate) supervision: Vec<(usize, usize, i64)>,
+    pub(crate) supervision_skilled: Vec<Vec<bool>>,
+    /// Fairness points per `[d][choice]` (0 for off), weight, and target per employee.
+    pub(crate) points: Vec<i64>,
+    pub(crate) fairness_weight: i64,
+    pub(crate) fairness_target: Vec<i64>,
+}
+
+impl<'m> Problem<'m> {
+    pub(crate) fn new(model: &'m Model) -> Problem<'m> {
+        let n = model.employee_count();
+        let h = model.days();
+        let t = model.shift_type_count();
+        let c = t + 1;
+        let mut length: Vec<i64> = model.shift_types().iter().map(|s| i64::from(s.length_minutes)).collect();
+        length.push(0);
+
+        let mut request_cost = vec![0i32; n * h * c];
+        for request in model.requests() {
+            let base = (request.employee * h + request.day) * c;
+            let weight = request.weight as i32;
+            for choice in 0..c {
+                let off = choice == t;
+                let violated = match (request.kind, request.shift) {
+                    (RequestKind::On, Some(shift)) => choice != shift,
+                    (RequestKind::On, None) => off,
+                    (RequestKind::Off, Some(shift)) => choice == shift,
+                    (RequestKind::Off, None) => !off,
+                };
+                if violated {
+                    request_cost[base + choice] += weight;
+                }
+            }
+        }
+
+        let mut cell_hard = vec![0u8; n * h * c];
+        for (e, employee) in model.employees().iter().enumerate() {
+            let mut days_off = employee.days_off.clone();
+            days_off.sort_unstable();
+            days_off.dedup();
+            for d in days_off {
+                for s in 0..t {
+                    cell_hard[(e * h + d) * c + s] += 1;
+                }
+            }
+            let mut unavailable = employee.unavailable.clone();
+            unavailable.sort_unstable();
+            unavailable.dedup();
+            for (d, s) in unavailable {
+                cell_hard[(e * h + d) * c + s] += 1;
+            }
+            for (s, shift) in model.shift_types().iter().enumerate() {
+                if let Some(skill) = shift.required_skill
+                    && !employee.skills.contains(&skill)
+                {
+                    for d in 0..h {
+                        cell_hard[(e * h + d) * c + s] += 1;
+                    }
+                }
+            }
+        }
+
+        let mut assignable_start = Vec::with_capacity(n * h + 1);
+        let mut assignable_list = Vec::new();
+        for (e, employee) in model.employees().iter().enumerate() {
+            for d in 0..h {
+                assignable_start.push(assignable_list.len() as u32);
+                for choice in 0..c {
+                    let allowed_type = choice == t || employee.max_shifts_per_type[choice] > 0;
+                    if allowed_type && cell_hard[(e * h + d) * c + choice] == 0 {
+                        assignable_list.push(choice as u8);
+                    }
+                }
+            }
+        }
+        assignable_start.push(assignable_list.len() as u32);
+
+        let max_offset =
+            model.forbidden_successions().iter().map(|r| r.day_offset as usize).max().unwrap_or(0);
+        let mut forbidden = vec![false; max_offset * c * c];
+        let mut restricts_after = vec![false; c];
+        for rule in model.forbidden_successions() {
+            let k = rule.day_offset as usize;
+            restricts_after[rule.first] = true;
+            for then in 0..t {
+                if rule.then.is_none_or(|x| x == then) {
+                    forbidden[(k - 1) * c * c + rule.first * c + then] = true;
+                }
+            }
+        }
+
+        let employees = model.employees();
+        let clamp = |x: u32| if x == u32::MAX { i64::MAX / 4 } else { i64::from(x) };
+        let weekend_of = (0..h).map(|d| model.weekend_of(d).map_or(u32::MAX, |w| w as u32)).collect();
+
+        let mut cover = Vec::with_capacity(h * t);
+        for d in 0..h {
+            for s in 0..t {
+                let k = model.cover(d, s);
+                cover.push([
+                    i64::from(k.min),
+                    i64::from(k.preferred),
+                    i64::from(k.weight_under_min),
+                    i64::from(k.weight_under_preferred),
+                    i64::from(k.weight_over_preferred),
+                ]);
+            }
+        }
+
+        let supervision = model
+            .supervision()
+            .iter()
+            .map(|r| (r.supervised_shift, r.backup_shift, i64::from(r.weight)))
+            .collect();
+        let supervision_skilled = model
+            .supervision()
+            .iter()
+            .map(|r| (0..n).map(|e| model.has_skill(e, r.skill)).collect())
+            .collect();
+
+        let mut points = vec![0i64; h * c];
+        let mut fairness_weight = 0;
+        if let Some(fairness) = model.fairness() {
+            fairness_weight = i64::from(fairness.weight);
+            for d in 0..h {
+                for s in 0..t {
+                    points[d * c + s] = i64::from(fairness.points[d][s]);
+                }
+            }
+        }
+        let fairness_target = (0..n).map(|e| model.fairness_target(e)).collect();
+
+        Problem {
+            model,
+            n,
+            h,
+            t,
+            length,
+            request_cost,
+            cell_hard,
+            assignable_start,
+            assignable_list,
+            max_offset,
+            forbidden,
+            restricts_after,
+            max_per_type: employees.iter().flat_map(|e| e.max_shifts_per_type.iter().copied()).collect(),
+            min_minutes: employees.iter().map(|e| i64::from(e.min_total_minutes)).collect(),
+            max_minutes: employees.iter().map(|e| clamp(e.max_total_minutes)).collect(),
+            max_consecutive: employees.iter().map(|e| clamp(e.max_consecutive_working_days)).collect(),
+            min_consecutive: employees.iter().map(|e| i64::from(e.min_consecutive_working_days)).collect(),
+            min_off: employees.iter().map(|e| i64::from(e.min_consecutive_days_off)).collect(),
+            max_weekends: employees.iter().map(|e| clamp(e.max_weekends)).collect(),
+            weekend_of,
+            weekend_count: model.weekend_count(),
+            cover,
+            supervision,
+            supervision_skilled,
+            points,
+            fairness_weight,
+            fairness_target,
+        }
+    }
+
+    /// Cell value of a day off.
+    #[inline]
+    pub(crate) fn off(&self) -> u8 {
+        self.t as u8
+    }
+
+    /// Choices employee `e` may take on day `d` without a cell-level hard violation.
+    #[inline]
+    pub(crate) fn assignable(&self, e: usize, d: usize) -> &[u8] {
+        let i = e * self.h + d;
+        &self.assignable_list[self.assignable_start[i] as usize..self.assignable_start[i + 1] as usize]
+    }
+
+    #[inline]
+    pub(crate) fn is_forbidden(&self, offset: usize, first: u8, then: u8) -> bool {
+        let c = self.t + 1;
+        self.forbidden[(offset - 1) * c * c + first as usize * c + then as usize]
+    }
+
+    #[inline]
+    pub(crate) fn cover_cost(&self, d: usize, s: usize, n: i64) -> i64 {
+        let [min, preferred, under_min, under_preferred, over] = self.cover[d * self.t + s];
+        (min - n).max(0) * under_min
+            + (preferred - n).max(0) * under_preferred
+            + (n - preferred).max(0) * over
+    }
+
+    #[inline]
+    pub(crate) fn request(&self, e: usize, d: usize, choice: u8) -> i64 {
+        i64::from(self.request_cost[(e * self.h + d) * (self.t + 1) + choice as usize])
+    }
+
+    #[inline]
+    pub(crate) fn cell_hard_units(&self, e: usize, d: usize, choice: u8) -> i64 {
+        i64::from(self.cell_hard[(e * self.h + d) * (self.t + 1) + choice as usize])
+    }
+
+    /// Hard units of the total-minutes rules for `minutes` worked: started hours outside the range.
+    #[inline]
+    pub(crate) fn minutes_units(&self, e: usize, minutes: i64) -> i64 {
+        let below = (self.min_minutes[e] - minutes).max(0);
+        let above = (minutes - self.max_minutes[e]).max(0);
+        (below + 59) / 60 + (above + 59) / 60
+    }
+}

@@ -1,0 +1,558 @@
+//! Large-neighbourhood move: re-optimise a window of one employee's row against everybody else,
+//! by dynamic programming over the days of the window.
+//!
+//! With the other rows fixed, putting the employee on (day, choice) has a known marginal cost:
+//! the change in that cover line's cost, the employee's request cost, and the supervision change.
+//! The best window is then a shortest path through states
+//! `(last choice, length of the current run, whether that run touches day 0, minutes worked in the
+//! window, weekends worked in the window)`, which enforces exactly: cell availability, successions
+//! at offset 1 (and longer offsets against the fixed days before the window), the longest and
+//! shortest runs of work and of days off (joined with the fixed days on both sides, with the edge
+//! exemptions), the total-minutes range and the weekend limit. The per-type maxima are handled by
+//! Lagrangian prices raised until the path respects them. Fairness and successions at offsets
+//! above 1 inside the window are left to the exact delta that decides whether the move is taken.
+//!
+//! Minutes are counted in units of the greatest common divisor of the shift lengths (120 minutes
+//! in most benchmark instances), which keeps the state space small.
+
+use super::problem::Problem;
+use super::state::State;
+
+const INF: i64 = i64::MAX / 4;
+
+/// Reusable buffers for the dynamic program.
+#[derive(Default)]
+pub(crate) struct RowDp {
+    /// Work estimate of the last call (states × choices × days), for sizing windows.
+    pub(crate) last_work: usize,
+    cost: Vec<i64>,
+    next_cost: Vec<i64>,
+    back: Vec<u32>,
+    cell_cost: Vec<i64>,
+    allowed: Vec<bool>,
+    choices: Vec<u8>,
+    result: Vec<u8>,
+    reached: Vec<u32>,
+    next_reached: Vec<u32>,
+}
+
+fn gcd(a: i64, b: i64) -> i64 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+/// Price of an hour below the minimum total minutes (far above any soft cost of one cell).
+const MINUTES_DEFICIT_PRICE_PER_HOUR: i64 = 10_000;
+
+/// Limits on the state space: windows whose states would exceed this are skipped.
+const MAX_STATES: usize = 400_000;
+
+impl RowDp {
+    /// Finds the best replacement for days `a … b` of row `e` ([`RowDp::result`]); false when the
+    /// window admits no row that meets the rules the program enforces, or the state space is too
+    /// large.
+    pub(crate) fn solve(
+        &mut self,
+        p: &Problem<'_>,
+        state: &State,
+        fixed: &[bool],
+        e: usize,
+        a: usize,
+        b: usize,
+    ) -> bool {
+        self.solve_with_minimum(p, state, fixed, e, a, b, p.min_minutes[e])
+    }
+
+    /// [`RowDp::solve`] with the row's minimum total minutes replaced by `minimum_minutes` (the
+    /// construction asks each window for its share of the minimum).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn solve_with_minimum(
+        &mut self,
+        p: &Problem<'_>,
+        state: &State,
+        fixed: &[bool],
+        e: usize,
+        a: usize,
+        b: usize,
+        minimum_minutes: i64,
+    ) -> bool {
+        let h = p.h;
+        let off = p.off();
+        let len = b - a + 1;
+        let row = &state.cells[e * h..(e + 1) * h];
+
+        // Choices this employee can take somewhere in the window, off always included.
+        self.choices.clear();
+        for c in 0..p.t {
+            if p.max_per_type[e * p.t + c] > 0 && (a..=b).any(|d| p.cell_hard_units(e, d, c as u8) == 0) {
+                self.choices.push(c as u8);
+            }
+        }
+        self.choices.push(off);
+        let nc = self.choices.len();
+        let off_index = nc - 1;
+
+        // Minutes unit and bounds for the window.
+        let mut unit = 0;
+        for &c in &self.choices[..off_index] {
+            unit = gcd(unit, p.length[c as usize]);
+        }
+        let unit = unit.max(1);
+        let outside_minutes: i64 =
+            state.minutes(e) - row[a..=b].iter().map(|&c| p.length[c as usize]).sum::<i64>();
+        let longest = self.choices[..off_index].iter().map(|&c| p.length[c as usize]).max().unwrap_or(0);
+        let window_cap = (longest / unit) * len as i64;
+        // When the rest of the row already breaks the minutes range, get as close as the window
+        // allows instead of giving up: the search may be repairing an infeasible roster.
+        let max_units = ((p.max_minutes[e] - outside_minutes).div_euclid(unit)).min(window_cap).max(0);
+        let min_units = (minimum_minutes - outside_minutes + unit - 1).div_euclid(unit).clamp(0, max_units);
+        let units = max_units as usize + 1;
+        let deficit_price = MINUTES_DEFICIT_PRICE_PER_HOUR * unit / 60;
+
+        // Weekends: those wholly outside the window are fixed; those touching it are counted here,
+        // together with any of their days outside the window.
+        let mut touched = vec![false; p.weekend_count];
+        for d in a..=b {
+            if p.weekend_of[d] != u32::MAX {
+                touched[p.weekend_of[d] as usize] = true;
+            }
+        }
+        let mut outside_worked = vec![false; p.weekend_count];
+        for d in (0..a).chain(b + 1..h) {
+            let w = p.weekend_of[d];
+            if w != u32::MAX && row[d] != off {
+                outside_worked[w as usize] = true;
+            }
+        }
+        let fixed_weekends =
+            (0..p.weekend_count).filter(|&w| !touched[w] && outside_worked[w]).count() as i64;
+        let max_window_weekends = (p.max_weekends[e] - fixed_weekends).max(0);
+        let touched_count = touched.iter().filter(|&&t| t).count() as i64;
+        let weekend_slots = max_window_weekends.min(touched_count) as usize + 1;
+
+        // Run lengths: exact up to the longest allowed work run when that binds, otherwise
+        // saturated at the largest minimum that matters.
+        let max_consecutive = p.max_consecutive[e];
+        let bounded_work = max_consecutive < h as i64;
+        let work_cap = if bounded_work { max_consecutive.max(1) } else { p.min_consecutive[e].max(1) };
+        let off_cap = p.min_off[e].max(1);
+        let run_slots = work_cap.max(off_cap) as usize;
+
+        // The "touches day 0" flag only ever holds for a first run that starts on day 0.
+        let x_slots =
+            if a == 0 || (a > 0 && (0..a).all(|d| (row[d] != off) == (row[a - 1] != off))) { 2 } else { 1 };
+        let states = nc * run_slots * x_slots * units * weekend_slots;
+        self.last_work = states * nc * len;
+        if states > MAX_STATES || states * len > 8 * MAX_STATES {
+            return false;
+        }
+        let index = |ci: usize, r: usize, x: usize, u: usize, w: usize| -> usize {
+            (((ci * run_slots + (r - 1)) * x_slots + x) * units + u) * weekend_slots + w
+        };
+        let decode = |i: usize| -> (usize, usize, usize, usize, usize) {
+            let w = i % weekend_slots;
+            let i = i / weekend_slots;
+            let u = i % units;
+            let i = i / units;
+            let x = i % x_slots;
+            let i = i / x_slots;
+            (i / run_slots, i % run_slots + 1, x, u, w)
+        };
+
+        // Marginal cost of each choice on each day, and whether it is allowed.
+        self.cell_cost.clear();
+        self.allowed.clear();
+        for d in a..=b {
+            let current = row[d];
+            for &c in &self.choices {
+                let mut allowed = p.cell_hard_units(e, d, c) == 0;
+                if fixed[e * h + d] && c != current {
+                    allowed = false;
+                }
+                let mut cost = p.request(e, d, c) + state.supervision_delta(p, e, d, c);
+                if c != off {
+                    let s = c as usize;
+                    let others = state.cover_count(p, d, s) - i64::from(current == c);
+                    cost += p.cover_cost(d, s, others + 1) - p.cover_cost(d, s, others);
+                }
+                self.cell_cost.push(cost);
+                self.allowed.push(allowed);
+            }
+        }
+
+        // The fixed run before the window.
+        let (prefix_working, prefix_length, prefix_touches_start) = if a == 0 {
+            (false, 0i64, true)
+        } else {
+            let working = row[a - 1] != off;
+            let mut start = a - 1;
+            while start > 0 && (row[start - 1] != off) == working {
+                start -= 1;
+            }
+            (working, (a - start) as i64, start == 0)
+        };
+        // The fixed run after the window.
+        let (suffix_working, suffix_length, suffix_touches_end) = if b + 1 >= h {
+            (false, 0i64, true)
+        } else {
+            let working = row[b + 1] != off;
+            let mut end = b + 1;
+            while end + 1 < h && (row[end + 1] != off) == working {
+                end += 1;
+            }
+            (working, (end - b) as i64, end + 1 == h)
+        };
+
+        let min_work = p.min_consecutive[e];
+        let min_off = p.min_off[e];
+        let mut lambda = vec![0i64; nc];
+        let mut remaining = vec![i64::MAX; nc];
+        for (ci, &c) in self.choices[..off_index].iter().enumerate() {
+            let s = c as usize;
+            let outside =
+                i64::from(state.type_count(p, e, s)) - row[a..=b].iter().filter(|&&x| x == c).count() as i64;
+            remaining[ci] = i64::from(p.max_per_type[e * p.t + s]) - outside;
+        }
+
+        for _round in 0..6 {
+            self.cost.clear();
+            self.cost.resize(states, INF);
+            self.back.clear();
+            self.back.resize(states * len, u32::MAX);
+
+            // Day a: from the fixed prefix.
+            #[allow(clippy::needless_range_loop)] // `ci` indexes three parallel tables
+            for ci in 0..nc {
+                let c = self.choices[ci];
+                if !self.allowed[ci] {
+                    continue;
+                }
+                if !self.successions_from_prefix(p, row, a, a, c) {
+                    continue;
+                }
+                let working = c != off;
+                let (r, x) = if a == 0 {
+                    (1i64, 1usize)
+                } else if working == prefix_working {
+                    (prefix_length + 1, usize::from(prefix_touches_start))
+                } else {
+                    // The prefix run ends at a − 1; a run starting at a later than day 0 is
+                    // interior on the left.
+                    let ok = if prefix_working {
+                        prefix_touches_start || prefix_length >= min_work
+                    } else {
+                        prefix_touches_start || prefix_length >= min_off
+                    };
+                    if !ok {
+                        continue;
+                    }
+                    (1, 0)
+                };
+                let r = if working {
+                    if bounded_work && r > max_consecutive {
+                        continue;
+                    }
+                    r.min(work_cap)
+                } else {
+                    r.min(off_cap)
+                };
+                let u = (p.length[c as usize] / unit) as usize;
+                if u >= units {
+                    continue;
+                }
+                let w = weekend_step(p, a, b, a, off, c, false, &outside_worked);
+                if w >= weekend_slots {
+                    continue;
+                }
+                let i = index(ci, r as usize, x, u, w);
+                let cost = self.cell_cost[ci] + lambda[ci];
+                if cost < self.cost[i] {
+                    self.cost[i] = cost;
+                }
+            }
+
+            // Days a + 1 … b, expanding only the states reached the day before.
+            self.reached.clear();
+            self.reached.extend((0..states).filter(|&i| self.cost[i] < INF).map(|i| i as u32));
+            for d in a + 1..=b {
+                let di = d - a;
+                self.next_cost.clear();
+                self.next_cost.resize(states, INF);
+                self.next_reached.clear();
+                for &i in &self.reached {
+                    let i = i as usize;
+                    let base = self.cost[i];
+                    let (ci, r, x, u, w) = decode(i);
+                    let prev_choice = self.choices[ci];
+                    let prev_working = prev_choice != off;
+                    #[allow(clippy::needless_range_loop)] // `cj` indexes three parallel tables
+                    for cj in 0..nc {
+                        if !self.allowed[di * nc + cj] {
+                            continue;
+                        }
+                        let c = self.choices[cj];
+                        if p.max_offset > 0 && p.is_forbidden(1, prev_choice, c) {
+                            continue;
+                        }
+                        if p.max_offset > 1 && !self.successions_from_prefix(p, row, a, d, c) {
+                            continue;
+                        }
+                        let working = c != off;
+                        let (nr, nx) = if working == prev_working {
+                            let nr = r as i64 + 1;
+                            if working {
+                                if bounded_work && nr > max_consecutive {
+                                    continue;
+                                }
+                                (nr.min(work_cap), x)
+                            } else {
+                                (nr.min(off_cap), x)
+                            }
+                        } else {
+                            let closing_ok = x == 1
+                                || if prev_working { r as i64 >= min_work } else { r as i64 >= min_off };
+                            if !closing_ok {
+                                continue;
+                            }
+                            (1, 0)
+                        };
+                        let nu = u + (p.length[c as usize] / unit) as usize;
+                        if nu >= units {
+                            continue;
+                        }
+                        let nw = w + weekend_step(p, a, b, d, prev_choice, c, true, &outside_worked);
+                        if nw >= weekend_slots {
+                            continue;
+                        }
+                        let j = index(cj, nr as usize, nx, nu, nw);
+                        let cost = base + self.cell_cost[di * nc + cj] + lambda[cj];
+                        if cost < self.next_cost[j] {
+                            if self.next_cost[j] >= INF {
+                                self.next_reached.push(j as u32);
+                            }
+                            self.next_cost[j] = cost;
+                            self.back[di * states + j] = i as u32;
+                        }
+                    }
+                }
+                std::mem::swap(&mut self.cost, &mut self.next_cost);
+                std::mem::swap(&mut self.reached, &mut self.next_reached);
+            }
+
+            // Close against the fixed suffix and pick the best end state.
+            let mut best = INF;
+            let mut best_index = usize::MAX;
+            for ci in 0..nc {
+                let c = self.choices[ci];
+                let working = c != off;
+                if b + 1 < h && !self.successions_into_suffix(p, row, b, c) {
+                    continue;
+                }
+                for r in 1..=run_slots {
+                    for x in 0..x_slots {
+                        let ok = if b + 1 >= h {
+                            true
+                        } else if working == suffix_working {
+                            let total = r as i64 + suffix_length;
+                            let interior = x == 0 && !suffix_touches_end;
+                            if working {
+                                (!bounded_work || total <= max_consecutive)
+                                    && (!interior || total >= min_work)
+                            } else {
+                                !interior || total >= min_off
+                            }
+                        } else {
+                            let own =
+                                x == 1 || if working { r as i64 >= min_work } else { r as i64 >= min_off };
+                            let suffix_ok = suffix_touches_end
+                                || if suffix_working {
+                                    suffix_length >= min_work
+                                } else {
+                                    suffix_length >= min_off
+                                };
+                            own && suffix_ok
+                        };
+                        if !ok {
+                            continue;
+                        }
+                        for u in 0..units {
+                            // Missing minutes are priced, not forbidden, so that a window that
+                            // cannot reach the minimum still gets as close as it can.
+                            let shortfall = (min_units - u as i64).max(0) * deficit_price;
+                            for w in 0..weekend_slots {
+                                let i = index(ci, r, x, u, w);
+                                if self.cost[i] < INF && self.cost[i] + shortfall < best {
+                                    best = self.cost[i] + shortfall;
+                                    best_index = i;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if best_index == usize::MAX {
+                return false;
+            }
+
+            // Walk back.
+            self.result.clear();
+            self.result.resize(len, off);
+            let mut i = best_index;
+            for di in (0..len).rev() {
+                let ci = i / (run_slots * x_slots * units * weekend_slots);
+                self.result[di] = self.choices[ci];
+                if di > 0 {
+                    i = self.back[di * states + i] as usize;
+                }
+            }
+
+            // Per-type maxima: price the types used too often and try again.
+            let mut violated = false;
+            for ci in 0..off_index {
+                let used = self.result.iter().filter(|&&x| x == self.choices[ci]).count() as i64;
+                if used > remaining[ci] {
+                    violated = true;
+                    // Double the price and add the excess, so a few rounds suffice.
+                    lambda[ci] = 2 * lambda[ci] + 60 * (used - remaining[ci]);
+                }
+            }
+            if !violated {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The window found by the last successful [`RowDp::solve`].
+    pub(crate) fn result(&self) -> &[u8] {
+        &self.result
+    }
+
+    /// Whether `choice` on day `d` is allowed after the fixed days before the window (offsets
+    /// reaching back past `a`).
+    fn successions_from_prefix(&self, p: &Problem<'_>, row: &[u8], a: usize, d: usize, choice: u8) -> bool {
+        let off = p.off();
+        if choice == off {
+            return true;
+        }
+        for k in 1..=p.max_offset {
+            if k > d {
+                break;
+            }
+            let earlier = d - k;
+            if earlier >= a {
+                continue;
+            }
+            let first = row[earlier];
+            if first != off && p.is_forbidden(k, first, choice) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Whether `choice` on the window's last day `b` is compatible with the fixed days after it.
+    fn successions_into_suffix(&self, p: &Problem<'_>, row: &[u8], b: usize, choice: u8) -> bool {
+        if choice == p.off() {
+            return true;
+        }
+        for k in 1..=p.max_offset {
+            let later = b + k;
+            if later >= p.h {
+                break;
+            }
+            if p.is_forbidden(k, choice, row[later]) {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Weekends newly counted when `choice` is taken on day `d` of the window `a … b` (`prev` is the
+/// previous window day's choice, meaningful when `has_prev`). A weekend is counted at its last
+/// day inside the window, looking at its other days inside and outside the window.
+#[allow(clippy::too_many_arguments)]
+fn weekend_step(
+    p: &Problem<'_>,
+    a: usize,
+    b: usize,
+    d: usize,
+    prev: u8,
+    choice: u8,
+    has_prev: bool,
+    outside_worked: &[bool],
+) -> usize {
+    let w = p.weekend_of[d];
+    if w == u32::MAX {
+        return 0;
+    }
+    if d < b && p.weekend_of[d + 1] == w {
+        // Counted on the next day.
+        return 0;
+    }
+    let off = p.off();
+    let mut worked = choice != off || outside_worked[w as usize];
+    if has_prev && d > a && p.weekend_of[d - 1] == w && prev != off {
+        worked = true;
+    }
+    usize::from(worked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RowDp;
+    use crate::cq::{parse_instance, parse_roster};
+    use crate::model::Roster;
+    use crate::optimise::problem::Problem;
+    use crate::optimise::rng::Rng;
+    use crate::optimise::state::State;
+
+    fn benchmark(path: &str) -> String {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/benchmarks/shift-scheduling");
+        std::fs::read_to_string(dir.join(path)).unwrap()
+    }
+
+    /// On a feasible roster, re-optimising any window keeps it feasible and never makes it worse:
+    /// for benchmark models the program's costs are the exact soft delta.
+    #[test]
+    fn windows_of_a_feasible_roster_stay_feasible_and_do_not_worsen() {
+        let model = parse_instance(&benchmark("instances/Instance7.txt")).unwrap();
+        let roster =
+            parse_roster(&model, &benchmark("reference-solutions/Instance7.monolith-colgen.run1.1187.tsv"))
+                .unwrap();
+        let p = Problem::new(&model);
+        let mut state = State::from_roster(&p, &roster);
+        assert_eq!((state.soft, state.hard), (1187, 0));
+        let fixed = vec![false; p.n * p.h];
+        let mut dp = RowDp::default();
+        let mut rng = Rng::new(3);
+        for _ in 0..200 {
+            let e = rng.below(p.n);
+            let len = 1 + rng.below(p.h);
+            let a = rng.below(p.h - len + 1);
+            assert!(dp.solve(&p, &state, &fixed, e, a, a + len - 1), "employee {e}, days {a}+{len}");
+            let before = state.soft;
+            let result = dp.result().to_vec();
+            state.set_range(&p, e, a, &result);
+            assert_eq!(state.hard, 0, "employee {e}, days {a}+{len}");
+            assert!(state.soft <= before);
+        }
+    }
+
+    /// From the empty roster, a whole-row window builds a row meeting every rule of that row.
+    #[test]
+    fn whole_rows_built_from_the_empty_roster_are_feasible() {
+        let model = parse_instance(&benchmark("instances/Instance16.txt")).unwrap();
+        let p = Problem::new(&model);
+        let mut state = State::from_roster(&p, &Roster::empty_for(&model));
+        let fixed = vec![false; p.n * p.h];
+        let mut dp = RowDp::default();
+        for e in 0..p.n {
+            assert!(dp.solve(&p, &state, &fixed, e, 0, p.h - 1), "employee {e}");
+            let result = dp.result().to_vec();
+            state.set_range(&p, e, 0, &result);
+        }
+        assert_eq!(state.hard, 0);
+    }
+}

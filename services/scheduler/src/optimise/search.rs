@@ -1,0 +1,544 @@
+//! One search thread: simulated annealing over a penalised objective, with cheap local moves and
+//! the row re-optimisation of [`super::row_dp`] as a large-neighbourhood move.
+//!
+//! The searched function is `soft + hard_weight × hard_units`. Searching through infeasible
+//! rosters lets moves pass between feasible regions that the tight benchmark rules (minimum runs,
+//! minimum minutes, weekends) otherwise isolate; the weight adapts (strategic oscillation): it
+//! grows while the current roster is infeasible and shrinks while it is feasible. Only feasible
+//! rosters are recorded as the best found; the least-penalised infeasible roster is kept as a
+//! fallback for over-constrained models.
+//!
+//! Moves, each applied through the incremental [`State`] and undone when rejected:
+//! * change one cell to another assignable choice;
+//! * swap a block of 1–7 consecutive days between two employees (a one-day block is the classic
+//!   same-day swap; longer blocks keep both rows' run structure intact, which is what makes them
+//!   effective under minimum-run rules);
+//! * set a short block of one row to a single choice;
+//! * re-optimise a window of one row by dynamic programming (rarer, since it costs far more).
+
+use super::problem::Problem;
+use super::rng::Rng;
+use super::row_dp::RowDp;
+use super::state::State;
+
+/// A roster remembered by a worker.
+#[derive(Clone)]
+pub(crate) struct Snapshot {
+    pub(crate) cells: Vec<u8>,
+    pub(crate) soft: i64,
+    pub(crate) hard: i64,
+}
+
+/// Tunable parameters of the annealing.
+#[derive(Clone, Copy)]
+pub(crate) struct Schedule {
+    pub(crate) start_temperature: f64,
+    pub(crate) end_temperature: f64,
+}
+
+const HARD_WEIGHT_MIN: f64 = 20.0;
+const HARD_WEIGHT_MAX: f64 = 5000.0;
+const MAX_BLOCK: usize = 7;
+/// Rosters above this many cells skip the end-of-cycle polish (it would take seconds).
+const POLISH_CELL_LIMIT: usize = 6_000;
+/// Largest work estimate of one row re-optimisation before the window is shortened.
+const DP_WORK_LIMIT: usize = 3_000_000;
+
+pub(crate) struct Worker<'p, 'm> {
+    p: &'p Problem<'m>,
+    fixed: &'p [bool],
+    /// `allowed[(e * h + d) * (T + 1) + c]`: the choice is assignable in the cell.
+    allowed: &'p [bool],
+    pub(crate) state: State,
+    rng: Rng,
+    hard_weight: f64,
+    pub(crate) best_feasible: Option<Snapshot>,
+    pub(crate) best_infeasible: Snapshot,
+    pub(crate) iterations: u64,
+    /// When `best_feasible` last improved.
+    pub(crate) improved_time: Option<std::time::Instant>,
+    dp: RowDp,
+    buffer_a: Vec<u8>,
+    buffer_b: Vec<u8>,
+    /// Percent of steps that are row re-optimisations.
+    dp_per_mille: usize,
+    /// Per mille of steps that are ruin-and-recreate moves over several rows.
+    ruin_per_mille: usize,
+    /// Rows a ruin-and-recreate move rebuilds.
+    ruin_rows: usize,
+    /// Saved windows of the rows a ruin-and-recreate move touches.
+    ruin_saved: Vec<(usize, Vec<u8>)>,
+    /// Per mille of steps that are row re-optimisations aimed at missing cover.
+    cover_dp_per_mille: usize,
+    dp_window: usize,
+}
+
+impl<'p, 'm> Worker<'p, 'm> {
+    pub(crate) fn new(
+        p: &'p Problem<'m>,
+        fixed: &'p [bool],
+        allowed: &'p [bool],
+        state: State,
+        seed: u64,
+    ) -> Self {
+        let snapshot = Snapshot { cells: state.cells.clone(), soft: state.soft, hard: state.hard };
+        let best_feasible = (state.hard == 0).then(|| snapshot.clone());
+        // Row windows: the whole row for short horizons, a few weeks otherwise.
+        let dp_window = p.h.min(28);
+        Worker {
+            p,
+            fixed,
+            allowed,
+            state,
+            rng: Rng::new(seed),
+            hard_weight: 100.0,
+            best_feasible,
+            best_infeasible: snapshot,
+            iterations: 0,
+            improved_time: None,
+            dp: RowDp::default(),
+            buffer_a: Vec::with_capacity(p.h),
+            buffer_b: Vec::with_capacity(p.h),
+            dp_per_mille: std::env::var("DP").ok().and_then(|v| v.parse().ok()).unwrap_or(2),
+            ruin_per_mille: std::env::var("RR").ok().and_then(|v| v.parse().ok()).unwrap_or(2),
+            ruin_rows: std::env::var("RRK").ok().and_then(|v| v.parse().ok()).unwrap_or(3),
+            cover_dp_per_mille: std::env::var("CDP").ok().and_then(|v| v.parse().ok()).unwrap_or(2),
+            dp_window,
+            ruin_saved: Vec::new(),
+        }
+    }
+
+    /// Replaces the current roster (used when threads share their best).
+    pub(crate) fn restart_from(&mut self, cells: &[u8]) {
+        self.state = State::from_cells(self.p, cells.to_vec());
+    }
+
+    #[inline]
+    fn is_allowed(&self, e: usize, d: usize, c: u8) -> bool {
+        self.allowed[(e * self.p.h + d) * (self.p.t + 1) + c as usize]
+    }
+
+    #[inline]
+    fn accept(&mut self, soft_delta: i64, hard_delta: i64, temperature: f64) -> bool {
+        let delta = soft_delta as f64 + self.hard_weight * hard_delta as f64;
+        delta <= 0.0 || self.rng.unit() < (-delta / temperature).exp()
+    }
+
+    fn record(&mut self) {
+        let state = &self.state;
+        if state.hard == 0 {
+            if self.best_feasible.as_ref().is_none_or(|best| state.soft < best.soft) {
+                self.best_feasible = Some(Snapshot { cells: state.cells.clone(), soft: state.soft, hard: 0 });
+                self.improved_time = Some(std::time::Instant::now());
+            }
+        } else if self.best_feasible.is_none()
+            && (state.hard, state.soft) < (self.best_infeasible.hard, self.best_infeasible.soft)
+        {
+            self.best_infeasible =
+                Snapshot { cells: state.cells.clone(), soft: state.soft, hard: state.hard };
+        }
+    }
+
+    /// Runs one annealing cycle of `iterations` steps, or of `duration` when given (whichever
+    /// ends first), with the temperature falling geometrically from the schedule's start to its
+    /// end; stops early when `should_stop` says so (checked every 256 steps). Returns whether it
+    /// stopped early.
+    pub(crate) fn anneal(
+        &mut self,
+        iterations: u64,
+        duration: Option<std::time::Duration>,
+        schedule: Schedule,
+        should_stop: &dyn Fn() -> bool,
+    ) -> bool {
+        let started = std::time::Instant::now();
+        let ratio = (schedule.end_temperature / schedule.start_temperature).ln();
+        let mut temperature = schedule.start_temperature;
+        for i in 0..iterations {
+            if i % 256 == 0 {
+                if should_stop() {
+                    return true;
+                }
+                let mut fraction = i as f64 / iterations as f64;
+                if let Some(duration) = duration {
+                    fraction = fraction.max(started.elapsed().as_secs_f64() / duration.as_secs_f64());
+                }
+                temperature = schedule.start_temperature * (ratio * fraction).exp();
+                if fraction >= 1.0 {
+                    break;
+                }
+            }
+            if i % 1000 == 999 {
+                self.hard_weight = if self.state.hard > 0 {
+                    (self.hard_weight * 1.1).min(HARD_WEIGHT_MAX)
+                } else {
+                    (self.hard_weight / 1.05).max(HARD_WEIGHT_MIN)
+                };
+            }
+            self.iterations += 1;
+            if self.step(temperature) {
+                self.record();
+            }
+        }
+        self.repair();
+        self.polish();
+        false
+    }
+
+    /// Makes every row meet its rules where the row re-optimisation can: for each employee that
+    /// breaks a rule, re-optimise a window around each break (or the whole row on short
+    /// horizons), keeping the change when it lowers the hard units. All hard rules concern one
+    /// row, so this usually restores feasibility at the end of a cycle.
+    pub(crate) fn repair(&mut self) {
+        let p = self.p;
+        for _round in 0..4 {
+            if self.state.hard == 0 {
+                break;
+            }
+            for e in 0..p.n {
+                for attempt in 0..8 {
+                    if self.state.hard_by_employee[e] == 0 {
+                        break;
+                    }
+                    let (a, b) = if p.h <= 56 && attempt == 0 {
+                        (0, p.h - 1)
+                    } else {
+                        let len = self.dp_window.min(p.h);
+                        let day = self.state.broken_day(p, e, attempt).unwrap_or_else(|| self.rng.below(p.h));
+                        let a = day.saturating_sub(len / 2).min(p.h - len);
+                        (a, a + len - 1)
+                    };
+                    if !self.dp.solve(p, &self.state, self.fixed, e, a, b) {
+                        continue;
+                    }
+                    self.buffer_b.clear();
+                    self.buffer_b.extend_from_slice(self.dp.result());
+                    self.buffer_a.clear();
+                    self.buffer_a.extend_from_slice(&self.state.cells[e * p.h + a..=e * p.h + b]);
+                    let (_, hard) = self.state.set_range(p, e, a, &self.buffer_b);
+                    if hard > 0 || (hard == 0 && self.buffer_a == self.buffer_b) {
+                        self.state.set_range(p, e, a, &self.buffer_a);
+                    }
+                }
+            }
+        }
+        self.record();
+    }
+
+    /// Intensification at the end of a cycle: re-optimise every row (in windows on long
+    /// horizons) against the others and keep each change that lowers the penalised objective,
+    /// until a full pass changes nothing. This is a best-response descent over employees; it
+    /// finishes the cooled roster off in the neighbourhood the annealing moves reach least.
+    pub(crate) fn polish(&mut self) {
+        let p = self.p;
+        if p.n * p.h > POLISH_CELL_LIMIT {
+            return;
+        }
+        for _pass in 0..3 {
+            let mut changed = false;
+            for e in 0..p.n {
+                let len = self.dp_window.min(p.h);
+                let step = (len / 2).max(1);
+                let mut a = 0;
+                loop {
+                    let b = (a + len).min(p.h) - 1;
+                    if self.dp.solve(p, &self.state, self.fixed, e, a, b) {
+                        self.buffer_b.clear();
+                        self.buffer_b.extend_from_slice(self.dp.result());
+                        self.buffer_a.clear();
+                        self.buffer_a.extend_from_slice(&self.state.cells[e * p.h + a..=e * p.h + b]);
+                        if self.buffer_a != self.buffer_b {
+                            let (soft, hard) = self.state.set_range(p, e, a, &self.buffer_b);
+                            if (soft as f64) + self.hard_weight * (hard as f64) < 0.0 {
+                                changed = true;
+                            } else {
+                                self.state.set_range(p, e, a, &self.buffer_a);
+                            }
+                        }
+                    }
+                    if b + 1 >= p.h {
+                        break;
+                    }
+                    a += step;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        self.record();
+    }
+
+    /// One move; returns whether it was accepted with a change.
+    fn step(&mut self, temperature: f64) -> bool {
+        let roll = self.rng.below(1000);
+        if roll < self.dp_per_mille {
+            self.move_row_window(temperature, false)
+        } else if roll < self.dp_per_mille + self.cover_dp_per_mille {
+            self.move_row_window(temperature, true)
+        } else if roll < self.dp_per_mille + self.cover_dp_per_mille + self.ruin_per_mille {
+            self.move_ruin_recreate(temperature)
+        } else if roll < 100 {
+            self.move_cover_cell(temperature)
+        } else if roll < 300 {
+            self.move_cell(temperature)
+        } else if roll < 900 {
+            self.move_block_swap(temperature)
+        } else {
+            self.move_block_set(temperature)
+        }
+    }
+
+    /// A (day, shift type) below its preferred cover, sampled: a few random days, scanning the
+    /// shift types of each from a random one.
+    fn sample_under_covered(&mut self) -> Option<(usize, usize)> {
+        let p = self.p;
+        for _ in 0..8 {
+            let d = self.rng.below(p.h);
+            let first = self.rng.below(p.t);
+            for k in 0..p.t {
+                let s = (first + k) % p.t;
+                if self.state.cover_count(p, d, s) < p.cover[d * p.t + s][1] {
+                    return Some((d, s));
+                }
+            }
+        }
+        None
+    }
+
+    /// Puts somebody on a (day, shift type) that lacks cover: the cheapest kind of progress on
+    /// cover-driven objectives, which random cells find only rarely on large rosters.
+    fn move_cover_cell(&mut self, temperature: f64) -> bool {
+        let p = self.p;
+        let Some((d, s)) = self.sample_under_covered() else {
+            return false;
+        };
+        for _ in 0..8 {
+            let e = self.rng.below(p.n);
+            let current = self.state.cell(p, e, d);
+            if current as usize == s || self.fixed[e * p.h + d] || !self.is_allowed(e, d, s as u8) {
+                continue;
+            }
+            let (soft, hard) = self.state.set_range(p, e, d, &[s as u8]);
+            if self.accept(soft, hard, temperature) {
+                return true;
+            }
+            self.state.set_range(p, e, d, &[current]);
+            return false;
+        }
+        false
+    }
+
+    fn move_cell(&mut self, temperature: f64) -> bool {
+        let p = self.p;
+        let e = self.rng.below(p.n);
+        let d = self.rng.below(p.h);
+        if self.fixed[e * p.h + d] {
+            return false;
+        }
+        let options = p.assignable(e, d);
+        if options.len() < 2 {
+            return false;
+        }
+        let current = self.state.cell(p, e, d);
+        let mut c = options[self.rng.below(options.len())];
+        if c == current {
+            c = options[self.rng.below(options.len())];
+            if c == current {
+                return false;
+            }
+        }
+        let (soft, hard) = self.state.set_range(p, e, d, &[c]);
+        if self.accept(soft, hard, temperature) {
+            return true;
+        }
+        self.state.set_range(p, e, d, &[current]);
+        false
+    }
+
+    fn move_block_swap(&mut self, temperature: f64) -> bool {
+        let p = self.p;
+        if p.n < 2 {
+            return false;
+        }
+        let e1 = self.rng.below(p.n);
+        let mut e2 = self.rng.below(p.n - 1);
+        if e2 >= e1 {
+            e2 += 1;
+        }
+        let k = if self.rng.below(3) == 0 { 1 } else { 2 + self.rng.below(MAX_BLOCK - 1) }.min(p.h);
+        let a = self.rng.below(p.h - k + 1);
+        self.buffer_a.clear();
+        self.buffer_b.clear();
+        let mut differs = false;
+        for d in a..a + k {
+            let c1 = self.state.cell(p, e1, d);
+            let c2 = self.state.cell(p, e2, d);
+            if c1 != c2 {
+                if self.fixed[e1 * p.h + d] || self.fixed[e2 * p.h + d] {
+                    return false;
+                }
+                if !self.is_allowed(e1, d, c2) || !self.is_allowed(e2, d, c1) {
+                    return false;
+                }
+                differs = true;
+            }
+            self.buffer_a.push(c1);
+            self.buffer_b.push(c2);
+        }
+        if !differs {
+            return false;
+        }
+        let (s1, h1) = self.state.set_range(p, e1, a, &self.buffer_b);
+        let (s2, h2) = self.state.set_range(p, e2, a, &self.buffer_a);
+        if self.accept(s1 + s2, h1 + h2, temperature) {
+            return true;
+        }
+        self.state.set_range(p, e2, a, &self.buffer_b);
+        self.state.set_range(p, e1, a, &self.buffer_a);
+        false
+    }
+
+    fn move_block_set(&mut self, temperature: f64) -> bool {
+        let p = self.p;
+        let e = self.rng.below(p.n);
+        let k = (2 + self.rng.below(3)).min(p.h);
+        let a = self.rng.below(p.h - k + 1);
+        let options = p.assignable(e, a);
+        let c = options[self.rng.below(options.len())];
+        self.buffer_a.clear();
+        self.buffer_b.clear();
+        for d in a..a + k {
+            let current = self.state.cell(p, e, d);
+            if current != c && (self.fixed[e * p.h + d] || !self.is_allowed(e, d, c)) {
+                return false;
+            }
+            self.buffer_a.push(current);
+            self.buffer_b.push(c);
+        }
+        if self.buffer_a == self.buffer_b {
+            return false;
+        }
+        let (soft, hard) = self.state.set_range(p, e, a, &self.buffer_b);
+        if self.accept(soft, hard, temperature) {
+            return true;
+        }
+        self.state.set_range(p, e, a, &self.buffer_a);
+        false
+    }
+
+    /// Ruin and recreate: clears the same window of a few rows, then rebuilds them one after the
+    /// other (in random order) by the row dynamic program, each against the cover the others
+    /// leave. Unlike single-row moves it can pass a shift from one employee to another when both
+    /// rows must change shape at once. Accepted or undone as a whole.
+    fn move_ruin_recreate(&mut self, temperature: f64) -> bool {
+        let p = self.p;
+        if p.n < 2 {
+            return false;
+        }
+        let len = (7 + self.rng.below(8)).min(self.dp_window).min(p.h);
+        let a = self.rng.below(p.h - len + 1);
+        let b = a + len - 1;
+        let rows = self.ruin_rows.min(p.n);
+        let mut saved = std::mem::take(&mut self.ruin_saved);
+        saved.clear();
+        while saved.len() < rows {
+            let e = self.rng.below(p.n);
+            if saved.iter().any(|(other, _)| *other == e) {
+                continue;
+            }
+            if (a..=b).any(|d| self.fixed[e * p.h + d]) {
+                self.ruin_saved = saved;
+                return false;
+            }
+            saved.push((e, self.state.cells[e * p.h + a..=e * p.h + b].to_vec()));
+        }
+        let mut soft = 0;
+        let mut hard = 0;
+        let off = vec![p.off(); len];
+        for (e, _) in &saved {
+            let (s, h) = self.state.set_range(p, *e, a, &off);
+            soft += s;
+            hard += h;
+        }
+        for i in (1..saved.len()).rev() {
+            let j = self.rng.below(i + 1);
+            saved.swap(i, j);
+        }
+        for (e, old) in &saved {
+            let row: &[u8] = if self.dp.solve(p, &self.state, self.fixed, *e, a, b) { self.dp.result() } else { old };
+            let row = row.to_vec();
+            let (s, h) = self.state.set_range(p, *e, a, &row);
+            soft += s;
+            hard += h;
+        }
+        let accepted = (soft != 0 || hard != 0) && self.accept(soft, hard, temperature);
+        if !accepted {
+            for (e, old) in &saved {
+                self.state.set_range(p, *e, a, old);
+            }
+        }
+        self.ruin_saved = saved;
+        accepted
+    }
+
+    /// Re-optimises a window of one row. With `towards_cover`, the window is centred on a day
+    /// whose cover falls short and the row is one that may take the missing shift.
+    fn move_row_window(&mut self, temperature: f64, towards_cover: bool) -> bool {
+        let p = self.p;
+        let len = self.dp_window.min(p.h);
+        let len = if self.rng.below(2) == 0 { len } else { (len / 2).max(2).min(p.h) };
+        let mut e = self.rng.below(p.n);
+        let mut a = self.rng.below(p.h - len + 1);
+        if towards_cover {
+            let Some((d, s)) = self.sample_under_covered() else {
+                return false;
+            };
+            let mut found = None;
+            for _ in 0..8 {
+                let i = self.rng.below(p.n);
+                if self.state.cell(p, i, d) as usize != s && !self.fixed[i * p.h + d] && self.is_allowed(i, d, s as u8) {
+                    found = Some(i);
+                    break;
+                }
+            }
+            let Some(candidate) = found else {
+                return false;
+            };
+            e = candidate;
+            let before = self.rng.below(len);
+            a = d.saturating_sub(before).min(p.h - len);
+        }
+        // While infeasible, half of these moves repair a row that breaks a rule, around the break.
+        if self.state.hard > 0 && self.rng.below(2) == 0 {
+            let broken: Vec<usize> = (0..p.n).filter(|&i| self.state.hard_by_employee[i] > 0).collect();
+            if !broken.is_empty() {
+                e = broken[self.rng.below(broken.len())];
+                if let Some(day) = self.state.broken_day(p, e, self.rng.below(p.h)) {
+                    a = day.saturating_sub(len / 2).min(p.h - len);
+                }
+            }
+        }
+        let b = a + len - 1;
+        let solved = self.dp.solve(p, &self.state, self.fixed, e, a, b);
+        // Keep the window small enough that one call stays around a few milliseconds at most.
+        if self.dp.last_work > DP_WORK_LIMIT && self.dp_window > 7 {
+            self.dp_window -= 1;
+        }
+        if !solved {
+            return false;
+        }
+        self.buffer_b.clear();
+        self.buffer_b.extend_from_slice(self.dp.result());
+        self.buffer_a.clear();
+        self.buffer_a.extend_from_slice(&self.state.cells[e * p.h + a..=e * p.h + b]);
+        if self.buffer_a == self.buffer_b {
+            return false;
+        }
+        let (soft, hard) = self.state.set_range(p, e, a, &self.buffer_b);
+        if self.accept(soft, hard, temperature) {
+            return true;
+        }
+        self.state.set_range(p, e, a, &self.buffer_a);
+        false
+    }
+}

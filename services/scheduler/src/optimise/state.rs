@@ -1,0 +1,383 @@
+//! The incremental roster state: the cells plus every running total the objective and the hard
+//! rules depend on, so that changing a block of one employee's row is scored in time proportional
+//! to the changed days (and the runs they touch), never the whole roster.
+//!
+//! Kept per employee: minutes worked, shifts per type, days worked per weekend and weekends
+//! worked, fairness points. Kept per (day, shift type): how many are assigned (cover). Kept per
+//! (supervision rule, day): unskilled workers on the supervised shift and skilled backups.
+//!
+//! Runs of working days and days off are not stored: a change to days `a … b` can only alter
+//! the runs inside `[L, R]`, where `L` is the start of the run holding day `a − 1` and `R` the end
+//! of the run holding day `b + 1` (both lie in unchanged cells, so they are the same before and
+//! after), and those runs are re-measured by a short scan.
+//!
+//! The state tracks the soft objective exactly and the hard rules in the units of
+//! [`crate::evaluate::HardViolation::penalty_units`]; the optimiser's tests check both against
+//! the evaluator after long random move sequences.
+
+use super::problem::Problem;
+use crate::model::Roster;
+
+/// Cells and running totals of one roster.
+#[derive(Clone)]
+pub(crate) struct State {
+    pub(crate) cells: Vec<u8>,
+    cover_n: Vec<i64>,
+    minutes: Vec<i64>,
+    per_type: Vec<u32>,
+    weekend_days: Vec<u8>,
+    weekends: Vec<i64>,
+    points: Vec<i64>,
+    supervision_unskilled: Vec<i64>,
+    supervision_backup: Vec<i64>,
+    /// Soft objective.
+    pub(crate) soft: i64,
+    /// Hard penalty units.
+    pub(crate) hard: i64,
+    /// Hard penalty units per employee (every hard rule concerns one row).
+    pub(crate) hard_by_employee: Vec<i64>,
+}
+
+impl State {
+    pub(crate) fn from_roster(p: &Problem<'_>, roster: &Roster) -> State {
+        let off = p.off();
+        let mut cells = vec![off; p.n * p.h];
+        for e in 0..p.n {
+            for d in 0..p.h {
+                if let Some(s) = roster.get(e, d) {
+                    cells[e * p.h + d] = s as u8;
+                }
+            }
+        }
+        State::from_cells(p, cells)
+    }
+
+    /// Builds the totals from scratch (also the reference the incremental updates are checked
+    /// against in debug tests).
+    pub(crate) fn from_cells(p: &Problem<'_>, cells: Vec<u8>) -> State {
+        let mut state = State {
+            cells: vec![p.off(); p.n * p.h],
+            cover_n: vec![0; p.h * p.t],
+            minutes: vec![0; p.n],
+            per_type: vec![0; p.n * p.t],
+            weekend_days: vec![0; p.n * p.weekend_count],
+            weekends: vec![0; p.n],
+            points: vec![0; p.n],
+            supervision_unskilled: vec![0; p.supervision.len() * p.h],
+            supervision_backup: vec![0; p.supervision.len() * p.h],
+            soft: 0,
+            hard: 0,
+            hard_by_employee: vec![0; p.n],
+        };
+        // Start from the empty roster, whose scores are easy to state, then set every row through
+        // the incremental path.
+        for d in 0..p.h {
+            for s in 0..p.t {
+                state.soft += p.cover_cost(d, s, 0);
+            }
+        }
+        for e in 0..p.n {
+            for d in 0..p.h {
+                state.soft += p.request(e, d, p.off());
+            }
+            state.hard += p.minutes_units(e, 0);
+            state.hard_by_employee[e] = p.minutes_units(e, 0);
+            state.soft += p.fairness_weight * p.fairness_target[e].abs();
+            // An all-off row breaks no run rule: its one run touches both edges.
+        }
+        for e in 0..p.n {
+            let row = cells[e * p.h..(e + 1) * p.h].to_vec();
+            state.set_range(p, e, 0, &row);
+        }
+        state
+    }
+
+    pub(crate) fn to_roster(&self, p: &Problem<'_>) -> Roster {
+        let mut roster = Roster::empty(p.n, p.h);
+        for e in 0..p.n {
+            for d in 0..p.h {
+                let c = self.cells[e * p.h + d];
+                if c != p.off() {
+                    roster.set(e, d, Some(c as usize));
+                }
+            }
+        }
+        roster
+    }
+
+    #[inline]
+    pub(crate) fn cell(&self, p: &Problem<'_>, e: usize, d: usize) -> u8 {
+        self.cells[e * p.h + d]
+    }
+
+    #[inline]
+    pub(crate) fn cover_count(&self, p: &Problem<'_>, d: usize, s: usize) -> i64 {
+        self.cover_n[d * p.t + s]
+    }
+
+    pub(crate) fn minutes(&self, e: usize) -> i64 {
+        self.minutes[e]
+    }
+
+    pub(crate) fn type_count(&self, p: &Problem<'_>, e: usize, s: usize) -> u32 {
+        self.per_type[e * p.t + s]
+    }
+
+    /// Penalty (hard units) of the runs of employee `e` lying in `[lo, hi]`, which must start and
+    /// end at run boundaries.
+    fn runs_units(&self, p: &Problem<'_>, e: usize, lo: usize, hi: usize) -> i64 {
+        let row = &self.cells[e * p.h..(e + 1) * p.h];
+        let off = p.off();
+        let mut units = 0;
+        let mut start = lo;
+        while start <= hi {
+            let working = row[start] != off;
+            let mut end = start;
+            while end < hi && (row[end + 1] != off) == working {
+                end += 1;
+            }
+            let length = (end - start + 1) as i64;
+            let interior = start > 0 && end + 1 < p.h;
+            if working {
+                units += (length - p.max_consecutive[e]).max(0);
+                if interior {
+                    units += (p.min_consecutive[e] - length).max(0);
+                }
+            } else if interior {
+                units += (p.min_off[e] - length).max(0);
+            }
+            start = end + 1;
+        }
+        units
+    }
+
+    /// The span `[L, R]` of whole runs that a change of days `a … b` of row `e` can affect.
+    fn run_span(&self, p: &Problem<'_>, e: usize, a: usize, b: usize) -> (usize, usize) {
+        let row = &self.cells[e * p.h..(e + 1) * p.h];
+        let off = p.off();
+        let mut lo = a;
+        if a > 0 {
+            lo = a - 1;
+            let working = row[lo] != off;
+            while lo > 0 && (row[lo - 1] != off) == working {
+                lo -= 1;
+            }
+        }
+        let mut hi = b;
+        if b + 1 < p.h {
+            hi = b + 1;
+            let working = row[hi] != off;
+            while hi + 1 < p.h && (row[hi + 1] != off) == working {
+                hi += 1;
+            }
+        }
+        (lo, hi)
+    }
+
+    /// A day inside a broken run or succession of row `e`, if any (for targeted repairs).
+    pub(crate) fn broken_day(&self, p: &Problem<'_>, e: usize, pick: usize) -> Option<usize> {
+        let mut days = Vec::new();
+        let row = &self.cells[e * p.h..(e + 1) * p.h];
+        let mut start = 0;
+        while start < p.h {
+            let end = {
+                let mut end = start;
+                while end + 1 < p.h && (row[end + 1] != p.off()) == (row[start] != p.off()) {
+                    end += 1;
+                }
+                end
+            };
+            if self.runs_units(p, e, start, end) > 0 || self.succession_units(p, e, start, end) > 0 {
+                days.push((start + end) / 2);
+            }
+            start = end + 1;
+        }
+        if days.is_empty() { None } else { Some(days[pick % days.len()]) }
+    }
+
+    /// Forbidden successions of row `e` with at least one end in `a … b`.
+    fn succession_units(&self, p: &Problem<'_>, e: usize, a: usize, b: usize) -> i64 {
+        if p.max_offset == 0 {
+            return 0;
+        }
+        let row = &self.cells[e * p.h..(e + 1) * p.h];
+        let off = p.off();
+        let mut units = 0;
+        let first_day = a.saturating_sub(p.max_offset);
+        for d in first_day..=b {
+            let first = row[d];
+            if first == off || !p.restricts_after[first as usize] {
+                continue;
+            }
+            for k in 1..=p.max_offset {
+                let later = d + k;
+                if later >= p.h {
+                    break;
+                }
+                // Pairs wholly before `a` are unchanged; count only those touching the span.
+                if d < a && later < a {
+                    continue;
+                }
+                if p.is_forbidden(k, first, row[later]) {
+                    units += 1;
+                }
+            }
+        }
+        units
+    }
+
+    fn employee_totals_units(&self, p: &Problem<'_>, e: usize) -> i64 {
+        p.minutes_units(e, self.minutes[e]) + (self.weekends[e] - p.max_weekends[e]).max(0)
+    }
+
+    fn fairness_cost(&self, p: &Problem<'_>, e: usize) -> i64 {
+        p.fairness_weight * (self.points[e] - p.fairness_target[e]).abs()
+    }
+
+    /// Sets days `a … a + new.len() − 1` of row `e` to `new` and returns the change of
+    /// (soft objective, hard units).
+    pub(crate) fn set_range(&mut self, p: &Problem<'_>, e: usize, a: usize, new: &[u8]) -> (i64, i64) {
+        if new.is_empty() {
+            return (0, 0);
+        }
+        let b = a + new.len() - 1;
+        let base = e * p.h;
+        let off = p.off();
+        let mut status_changes = false;
+        let mut any_change = false;
+        for (i, &c) in new.iter().enumerate() {
+            let old = self.cells[base + a + i];
+            if old != c {
+                any_change = true;
+                if (old == off) != (c == off) {
+                    status_changes = true;
+                }
+            }
+        }
+        if !any_change {
+            return (0, 0);
+        }
+        let soft_before = self.soft;
+        let hard_before = self.hard;
+        let (lo, hi) = if status_changes { self.run_span(p, e, a, b) } else { (0, 0) };
+        let mut local = self.succession_units(p, e, a, b) + self.employee_totals_units(p, e);
+        if status_changes {
+            local += self.runs_units(p, e, lo, hi);
+        }
+        self.hard -= local;
+        self.soft -= self.fairness_cost(p, e);
+
+        for (i, &c) in new.iter().enumerate() {
+            let d = a + i;
+            let old = self.cells[base + d];
+            if old != c {
+                self.change_cell(p, e, d, old, c);
+            }
+        }
+
+        let mut local = self.succession_units(p, e, a, b) + self.employee_totals_units(p, e);
+        if status_changes {
+            local += self.runs_units(p, e, lo, hi);
+        }
+        self.hard += local;
+        self.soft += self.fairness_cost(p, e);
+        self.hard_by_employee[e] += self.hard - hard_before;
+        (self.soft - soft_before, self.hard - hard_before)
+    }
+
+    /// Updates every per-cell total for one changed cell (runs, successions, minutes, weekends
+    /// and fairness are settled by the caller).
+    #[inline]
+    fn change_cell(&mut self, p: &Problem<'_>, e: usize, d: usize, old: u8, new: u8) {
+        let off = p.off();
+        self.soft += p.request(e, d, new) - p.request(e, d, old);
+        self.hard += p.cell_hard_units(e, d, new) - p.cell_hard_units(e, d, old);
+        if old != off {
+            let s = old as usize;
+            let n = self.cover_n[d * p.t + s];
+            self.soft += p.cover_cost(d, s, n - 1) - p.cover_cost(d, s, n);
+            self.cover_n[d * p.t + s] = n - 1;
+            let count = &mut self.per_type[e * p.t + s];
+            if *count > p.max_per_type[e * p.t + s] {
+                self.hard -= 1;
+            }
+            *count -= 1;
+        }
+        if new != off {
+            let s = new as usize;
+            let n = self.cover_n[d * p.t + s];
+            self.soft += p.cover_cost(d, s, n + 1) - p.cover_cost(d, s, n);
+            self.cover_n[d * p.t + s] = n + 1;
+            let count = &mut self.per_type[e * p.t + s];
+            *count += 1;
+            if *count > p.max_per_type[e * p.t + s] {
+                self.hard += 1;
+            }
+        }
+        self.minutes[e] += p.length[new as usize] - p.length[old as usize];
+        let w = p.weekend_of[d];
+        if w != u32::MAX && (old == off) != (new == off) {
+            let slot = &mut self.weekend_days[e * p.weekend_count + w as usize];
+            if new == off {
+                *slot -= 1;
+                if *slot == 0 {
+                    self.weekends[e] -= 1;
+                }
+            } else {
+                *slot += 1;
+                if *slot == 1 {
+                    self.weekends[e] += 1;
+                }
+            }
+        }
+        if p.fairness_weight != 0 {
+            let c = p.t + 1;
+            self.points[e] += p.points[d * c + new as usize] - p.points[d * c + old as usize];
+        }
+        self.cells[e * p.h + d] = new;
+        for (r, &(supervised, backup, weight)) in p.supervision.iter().enumerate() {
+            let skilled = p.supervision_skilled[r][e];
+            let unskilled_delta = if skilled {
+                0
+            } else {
+                i64::from(new as usize == supervised) - i64::from(old as usize == supervised)
+            };
+            let backup_delta = if skilled {
+                i64::from(new as usize == backup) - i64::from(old as usize == backup)
+            } else {
+                0
+            };
+            if unskilled_delta == 0 && backup_delta == 0 {
+                continue;
+            }
+            let i = r * p.h + d;
+            let cost = |u: i64, b: i64| if b == 0 { u * weight } else { 0 };
+            let before = cost(self.supervision_unskilled[i], self.supervision_backup[i]);
+            self.supervision_unskilled[i] += unskilled_delta;
+            self.supervision_backup[i] += backup_delta;
+            self.soft += cost(self.supervision_unskilled[i], self.supervision_backup[i]) - before;
+        }
+    }
+
+    /// Soft cost of the supervision rules on day `d` if employee `e` took `choice` there instead
+    /// of their current cell, minus the current cost (used by the row re-optimiser).
+    pub(crate) fn supervision_delta(&self, p: &Problem<'_>, e: usize, d: usize, choice: u8) -> i64 {
+        let current = self.cells[e * p.h + d];
+        let mut delta = 0;
+        for (r, &(supervised, backup, weight)) in p.supervision.iter().enumerate() {
+            let skilled = p.supervision_skilled[r][e];
+            let i = r * p.h + d;
+            let mut u = self.supervision_unskilled[i];
+            let mut b = self.supervision_backup[i];
+            let cost = |u: i64, b: i64| if b == 0 { u * weight } else { 0 };
+            let before = cost(u, b);
+            if skilled {
+                b += i64::from(choice as usize == backup) - i64::from(current as usize == backup);
+            } else {
+                u += i64::from(choice as usize == supervised) - i64::from(current as usize == supervised);
+            }
+            delta += cost(u, b) - before;
+        }
+        delta
+    }
+}

@@ -1,0 +1,260 @@
+//! The evaluator on tiny hand-made models: one test per hard rule (with the edge exemptions) and
+//! per soft term, and the breakdowns.
+
+use allmenn_scheduler::evaluate::{HardRule, SoftKind, evaluate};
+use allmenn_scheduler::model::{
+    Cover, Employee, FairnessRule, ForbiddenSuccession, Model, ModelSpec, Request, RequestKind, Roster,
+    ShiftType, SupervisionRule, Weekday,
+};
+
+const D: Option<usize> = Some(0);
+const N: Option<usize> = Some(1);
+const O: Option<usize> = None;
+
+/// Two shift types (D 480 min, N 600 min), `days` days from Monday, employees without limits and
+/// no cover wanted.
+fn spec(days: usize, employees: usize) -> ModelSpec {
+    ModelSpec {
+        days,
+        first_weekday: Weekday::Monday,
+        shift_types: vec![
+            ShiftType { code: "D".into(), length_minutes: 480, required_skill: None },
+            ShiftType { code: "N".into(), length_minutes: 600, required_skill: None },
+        ],
+        forbidden_successions: Vec::new(),
+        employees: (0..employees).map(|i| Employee::unrestricted(format!("E{i}"), 2)).collect(),
+        requests: Vec::new(),
+        cover: vec![vec![Cover::default(); 2]; days],
+        supervision: Vec::new(),
+        fairness: None,
+    }
+}
+
+fn rules(spec: ModelSpec, rows: Vec<Vec<Option<usize>>>) -> Vec<(HardRule, Option<usize>, u32)> {
+    let model = Model::new(spec).unwrap();
+    let evaluation = evaluate(&model, &Roster::from_rows(rows)).unwrap();
+    evaluation.hard_violations.iter().map(|v| (v.rule, v.day, v.amount)).collect()
+}
+
+#[test]
+fn forbidden_successions_at_offset_one_and_longer() {
+    let mut s = spec(5, 1);
+    s.forbidden_successions = vec![ForbiddenSuccession { first: 1, then: Some(0), day_offset: 1 }];
+    assert_eq!(
+        rules(s.clone(), vec![vec![N, D, O, N, N]]),
+        vec![(HardRule::ForbiddenSuccession, Some(0), 1)]
+    );
+    // Nothing is checked past the end of the horizon, and N then N is allowed.
+    assert_eq!(rules(s.clone(), vec![vec![O, D, D, N, N]]), vec![]);
+    // A block of two following days: N forbids any shift on the next two days.
+    s.forbidden_successions = ForbiddenSuccession::block_following_days(1, 2);
+    assert_eq!(
+        rules(s.clone(), vec![vec![N, O, D, O, O]]),
+        vec![(HardRule::ForbiddenSuccession, Some(0), 1)]
+    );
+    assert_eq!(rules(s, vec![vec![N, O, O, D, O]]), vec![]);
+}
+
+#[test]
+fn max_shifts_per_type_and_total_minutes() {
+    let mut s = spec(5, 1);
+    s.employees[0].max_shifts_per_type = vec![1, 5];
+    s.employees[0].min_total_minutes = 2000;
+    s.employees[0].max_total_minutes = 2300;
+    assert_eq!(
+        rules(s.clone(), vec![vec![D, D, D, O, O]]),
+        vec![(HardRule::MaxShiftsOfType, None, 2), (HardRule::MinTotalMinutes, None, 560)]
+    );
+    assert_eq!(rules(s.clone(), vec![vec![N, N, N, N, O]]), vec![(HardRule::MaxTotalMinutes, None, 100)]);
+    assert_eq!(rules(s, vec![vec![N, N, N, D, O]]), vec![]);
+}
+
+#[test]
+fn max_consecutive_working_days_counts_runs_at_the_edges() {
+    let mut s = spec(7, 1);
+    s.employees[0].max_consecutive_working_days = 2;
+    assert_eq!(
+        rules(s.clone(), vec![vec![D, D, D, O, D, D, O]]),
+        vec![(HardRule::MaxConsecutiveWorkingDays, Some(0), 1)]
+    );
+    assert_eq!(
+        rules(s.clone(), vec![vec![O, D, O, D, D, D, D]]),
+        vec![(HardRule::MaxConsecutiveWorkingDays, Some(3), 2)]
+    );
+    assert_eq!(rules(s, vec![vec![D, D, O, D, D, O, D]]), vec![]);
+}
+
+#[test]
+fn min_consecutive_working_days_exempts_runs_touching_an_edge() {
+    let mut s = spec(7, 1);
+    s.employees[0].min_consecutive_working_days = 3;
+    // Runs at day 0 and at the last day are exempt; the interior run of 2 is not.
+    assert_eq!(
+        rules(s.clone(), vec![vec![D, O, D, N, O, O, D]]),
+        vec![(HardRule::MinConsecutiveWorkingDays, Some(2), 1)]
+    );
+    assert_eq!(rules(s, vec![vec![D, O, D, D, D, O, D]]), vec![]);
+}
+
+#[test]
+fn min_consecutive_days_off_exempts_runs_touching_an_edge() {
+    let mut s = spec(7, 1);
+    s.employees[0].min_consecutive_days_off = 2;
+    assert_eq!(
+        rules(s.clone(), vec![vec![O, D, O, D, D, O, O]]),
+        vec![(HardRule::MinConsecutiveDaysOff, Some(2), 1)]
+    );
+    assert_eq!(rules(s, vec![vec![O, D, O, O, D, D, O]]), vec![]);
+}
+
+#[test]
+fn max_weekends_with_any_first_weekday() {
+    let mut s = spec(14, 1);
+    s.employees[0].max_weekends = 1;
+    // From Monday: days 5, 6 and 12, 13 are weekends.
+    assert_eq!(
+        rules(
+            s.clone(),
+            vec![{
+                let mut row = vec![O; 14];
+                row[6] = D;
+                row[12] = D;
+                row[13] = D;
+                row
+            }]
+        ),
+        vec![(HardRule::MaxWeekends, None, 1)]
+    );
+    // Working Saturday and Sunday of one weekend is one weekend.
+    assert_eq!(
+        rules(
+            s.clone(),
+            vec![{
+                let mut row = vec![O; 14];
+                row[5] = D;
+                row[6] = D;
+                row
+            }]
+        ),
+        vec![]
+    );
+    // From Saturday: days 0, 1 and 7, 8 are weekends; day 5 is a Thursday.
+    s.first_weekday = Weekday::Saturday;
+    assert_eq!(
+        rules(
+            s.clone(),
+            vec![{
+                let mut row = vec![O; 14];
+                row[1] = D;
+                row[5] = D;
+                row[7] = D;
+                row
+            }]
+        ),
+        vec![(HardRule::MaxWeekends, None, 1)]
+    );
+    let model = Model::new(s).unwrap();
+    assert_eq!(
+        (model.weekend_of(0), model.weekend_of(1), model.weekend_of(5), model.weekend_of(8)),
+        (Some(0), Some(0), None, Some(1))
+    );
+}
+
+#[test]
+fn days_off_unavailability_and_skills() {
+    let mut s = spec(4, 1);
+    s.employees[0].days_off = vec![1];
+    s.employees[0].unavailable = vec![(2, 1)];
+    s.shift_types[0].required_skill = Some(7);
+    assert_eq!(
+        rules(s.clone(), vec![vec![N, N, N, D]]),
+        vec![
+            (HardRule::DayOff, Some(1), 1),
+            (HardRule::Unavailable, Some(2), 1),
+            (HardRule::MissingSkill, Some(3), 1)
+        ]
+    );
+    s.employees[0].skills = vec![7];
+    assert_eq!(rules(s, vec![vec![N, O, D, D]]), vec![]);
+}
+
+fn score(spec: ModelSpec, rows: Vec<Vec<Option<usize>>>) -> allmenn_scheduler::evaluate::Evaluation {
+    evaluate(&Model::new(spec).unwrap(), &Roster::from_rows(rows)).unwrap()
+}
+
+#[test]
+fn requests_on_and_off() {
+    let mut s = spec(4, 1);
+    s.requests = vec![
+        Request { employee: 0, day: 0, shift: Some(0), kind: RequestKind::On, weight: 1 },
+        Request { employee: 0, day: 1, shift: Some(0), kind: RequestKind::On, weight: 2 },
+        Request { employee: 0, day: 2, shift: Some(1), kind: RequestKind::Off, weight: 4 },
+        Request { employee: 0, day: 3, shift: None, kind: RequestKind::Off, weight: 8 },
+    ];
+    // Off on day 0 and another shift on day 1 both break the on-requests; the off-request for N
+    // is broken only by N; the whole-day off-request by any shift.
+    let evaluation = score(s.clone(), vec![vec![O, N, N, D]]);
+    assert_eq!(evaluation.cost_of(SoftKind::ShiftOnRequest), 3);
+    assert_eq!(evaluation.cost_of(SoftKind::ShiftOffRequest), 12);
+    assert_eq!(evaluation.cost_by_day, vec![1, 2, 4, 8]);
+    assert_eq!(evaluation.cost_by_employee, vec![15]);
+    assert_eq!(score(s, vec![vec![D, D, D, O]]).objective, 0);
+}
+
+#[test]
+fn cover_below_minimum_below_preferred_and_above() {
+    let mut s = spec(1, 4);
+    s.cover[0][0] = Cover {
+        min: 2,
+        preferred: 3,
+        weight_under_min: 1000,
+        weight_under_preferred: 100,
+        weight_over_preferred: 1,
+    };
+    let evaluation = score(s.clone(), vec![vec![D], vec![O], vec![O], vec![O]]);
+    assert_eq!(evaluation.cost_of(SoftKind::CoverBelowMinimum), 1000);
+    assert_eq!(evaluation.cost_of(SoftKind::CoverBelowPreferred), 200);
+    assert_eq!(evaluation.objective, 1200);
+    assert_eq!(score(s.clone(), vec![vec![D], vec![D], vec![D], vec![O]]).objective, 0);
+    assert_eq!(score(s, vec![vec![D], vec![D], vec![D], vec![D]]).cost_of(SoftKind::CoverAbovePreferred), 1);
+}
+
+#[test]
+fn supervision_needs_a_skilled_backup() {
+    let mut s = spec(2, 3);
+    // Shift 0 is the doctor's shift, shift 1 the backup (bakvakt); skill 0 = may work alone.
+    s.supervision = vec![SupervisionRule { supervised_shift: 0, skill: 0, backup_shift: 1, weight: 50 }];
+    s.employees[2].skills = vec![0];
+    // Day 0: two unskilled doctors, no backup → 2 × 50. Day 1: the skilled employee is backup.
+    let evaluation = score(s.clone(), vec![vec![D, D], vec![D, O], vec![O, N]]);
+    assert_eq!(evaluation.cost_of(SoftKind::Supervision), 100);
+    assert_eq!(evaluation.cost_by_day, vec![100, 0]);
+    // An unskilled employee on the backup shift does not count as backup.
+    assert_eq!(score(s, vec![vec![D, O], vec![N, O], vec![O, O]]).cost_of(SoftKind::Supervision), 50);
+}
+
+#[test]
+fn fairness_targets_follow_shares() {
+    let mut s = spec(2, 2);
+    s.cover = vec![vec![Cover { preferred: 1, ..Cover::default() }, Cover::default()]; 2];
+    s.fairness = Some(FairnessRule { points: vec![vec![3, 0], vec![1, 0]], weight: 10 });
+    s.employees[0].share_permille = 1000;
+    s.employees[1].share_permille = 1000;
+    let model = Model::new(s.clone()).unwrap();
+    // 4 planned points over two equal shares: 2 each.
+    assert_eq!((model.fairness_target(0), model.fairness_target(1)), (2, 2));
+    let evaluation = score(s.clone(), vec![vec![D, D], vec![O, O]]);
+    assert_eq!(evaluation.cost_of(SoftKind::Fairness), 10 * 2 + 10 * 2);
+    assert_eq!(evaluation.cost_by_employee, vec![20, 20]);
+    // A carried balance lowers the employee's target.
+    s.employees[0].fairness_balance = 2;
+    let model = Model::new(s).unwrap();
+    assert_eq!((model.fairness_target(0), model.fairness_target(1)), (1, 3));
+}
+
+#[test]
+fn rosters_of_the_wrong_shape_are_rejected() {
+    let model = Model::new(spec(3, 2)).unwrap();
+    assert!(evaluate(&model, &Roster::empty(2, 4)).is_err());
+    assert!(evaluate(&model, &Roster::from_rows(vec![vec![Some(5), O, O], vec![O, O, O]])).is_err());
+}
