@@ -6,8 +6,6 @@ use allmenn_client::{Client, ClientError, proto as pb};
 use allmenn_tests::{TestServer, on_both_databases};
 use tonic::Code;
 
-on_both_databases!(district_staff_and_shift_types, bad_input_is_refused_with_field_violations);
-
 fn date(year: i32, month: i32, day: i32) -> pb::Date {
     pb::Date { year, month, day }
 }
@@ -394,4 +392,595 @@ async fn bad_input_is_refused_with_field_violations(server: &TestServer) {
     let bad_year =
         error(client.legevakt.list_public_holidays(pb::ListPublicHolidaysRequest { year: 1066 }).await);
     assert_eq!(fields(&bad_year), ["year"]);
+}
+
+on_both_databases!(
+    district_staff_and_shift_types,
+    bad_input_is_refused_with_field_violations,
+    plan_solve_explain_publish_swap_export,
+    over_constrained_plans_solve_to_explained_violations,
+);
+
+/// Staff for a realistic small district: 8 qualified doctors, 2 who need a bakvakt, 3 nurses.
+async fn staff(client: &mut Client, district_id: &str) -> (Vec<pb::StaffMember>, Vec<pb::StaffMember>) {
+    let mut doctors = Vec::new();
+    for index in 0..10 {
+        let qualified = index < 8;
+        let member = client
+            .legevakt
+            .create_staff_member(pb::CreateStaffMemberRequest {
+                request_id: String::new(),
+                staff_member: Some(doctor(
+                    district_id,
+                    &format!("93000{index:02}"),
+                    &format!("Lege{index:02}"),
+                    1970 + index,
+                    qualified,
+                )),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        doctors.push(member);
+    }
+    let mut nurses = Vec::new();
+    for index in 0..3 {
+        let member = client
+            .legevakt
+            .create_staff_member(pb::CreateStaffMemberRequest {
+                request_id: String::new(),
+                staff_member: Some(pb::StaffMember {
+                    district_id: district_id.into(),
+                    hpr_number: format!("94000{index:02}"),
+                    given_name: "Sykepleier".into(),
+                    family_name: format!("Pleier{index:02}"),
+                    profession: pb::StaffProfession::Nurse.into(),
+                    valid_from: Some(date(2024, 1, 1)),
+                    ..Default::default()
+                }),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        nurses.push(member);
+    }
+    (doctors, nurses)
+}
+
+/// Two weeks next spring around the daylight-saving change: Monday before the last Sunday of March
+/// to the Sunday a week after it (always in the future, so that swaps of its shifts are possible).
+struct Period {
+    monday: chrono::NaiveDate,
+}
+
+impl Period {
+    fn next_spring() -> Period {
+        use chrono::Datelike;
+        let year = chrono::Utc::now().year() + 1;
+        let mut dst_sunday = chrono::NaiveDate::from_ymd_opt(year, 3, 31).unwrap();
+        while dst_sunday.weekday() != chrono::Weekday::Sun {
+            dst_sunday = dst_sunday.pred_opt().unwrap();
+        }
+        Period { monday: dst_sunday - chrono::Duration::days(6) }
+    }
+
+    /// The date `days` after the first Monday.
+    fn day(&self, days: i64) -> chrono::NaiveDate {
+        self.monday + chrono::Duration::days(days)
+    }
+
+    fn proto(&self, days: i64) -> pb::Date {
+        use chrono::Datelike;
+        let day = self.day(days);
+        date(day.year(), i32::try_from(day.month()).unwrap(), i32::try_from(day.day()).unwrap())
+    }
+
+    fn shift(&self, days: i64, code: &str) -> String {
+        format!("{}.{code}", self.day(days))
+    }
+
+    /// Local midnight at the start of the day, as a timestamp.
+    fn midnight(&self, days: i64) -> prost_types::Timestamp {
+        let instant =
+            allmenn_domain::shift_time::oslo_instant(self.day(days).and_hms_opt(0, 0, 0).unwrap()).unwrap();
+        prost_types::Timestamp { seconds: instant.timestamp(), nanos: 0 }
+    }
+}
+
+async fn create_plan(client: &mut Client, district_id: &str, name: &str) -> pb::ShiftPlan {
+    let period = Period::next_spring();
+    client
+        .legevakt
+        .create_shift_plan(pb::CreateShiftPlanRequest {
+            request_id: String::new(),
+            plan: Some(pb::ShiftPlan {
+                district_id: district_id.into(),
+                name: name.into(),
+                start_date: Some(period.proto(0)),
+                end_date: Some(period.proto(13)),
+                ..Default::default()
+            }),
+            template: None,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+/// Runs a solve to the end and returns every progress message.
+async fn solve(client: &mut Client, plan_id: &str, seconds: i64) -> Vec<pb::ShiftPlanSolve> {
+    let mut stream = client
+        .legevakt
+        .solve_shift_plan(pb::SolveShiftPlanRequest {
+            plan_id: plan_id.into(),
+            time_limit: Some(prost_types::Duration { seconds, nanos: 0 }),
+            seed: Some(7),
+            progress_interval: Some(prost_types::Duration { seconds: 0, nanos: 200_000_000 }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut messages = Vec::new();
+    while let Some(message) = stream.message().await.unwrap() {
+        messages.push(message.solve.unwrap());
+    }
+    messages
+}
+
+async fn plan_solve_explain_publish_swap_export(server: &TestServer) {
+    let mut client = server.client().await;
+    let district = district(&mut client).await;
+    let (doctors, _nurses) = staff(&mut client, &district.id).await;
+    let period = Period::next_spring();
+    // Doctor 0 is away Wednesday to Friday of the first week (a course).
+    let (away_from, away_to) = (period.midnight(2), period.midnight(5));
+    client
+        .legevakt
+        .create_unavailability(pb::CreateUnavailabilityRequest {
+            request_id: String::new(),
+            unavailability: Some(pb::Unavailability {
+                staff_member_id: doctors[0].id.clone(),
+                start_time: Some(away_from),
+                end_time: Some(away_to),
+                reason: pb::UnavailabilityReason::Course.into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap();
+    let plan = create_plan(&mut client, &district.id, "Vår").await;
+    assert_eq!(plan.version, 1);
+    assert_eq!(plan.state, pb::ShiftPlanState::Draft as i32);
+    let empty_score = plan.score.unwrap();
+    assert!(empty_score.hard_violations > 0, "an empty roster misses every minimum");
+
+    // Requests: doctor 1 wants the night of the second Monday; doctor 2 wants the Tuesday off.
+    for (member, day, code, kind) in
+        [(&doctors[1], 7, "N", pb::ShiftRequestKind::Want), (&doctors[2], 8, "", pb::ShiftRequestKind::Avoid)]
+    {
+        client
+            .legevakt
+            .create_shift_request(pb::CreateShiftRequestRequest {
+                request_id: String::new(),
+                shift_request: Some(pb::ShiftRequest {
+                    plan_id: plan.id.clone(),
+                    staff_member_id: member.id.clone(),
+                    date: Some(period.proto(day)),
+                    shift_type_code: code.into(),
+                    kind: kind.into(),
+                    weight: 5,
+                    ..Default::default()
+                }),
+            })
+            .await
+            .unwrap();
+    }
+    let outside = error(
+        client
+            .legevakt
+            .create_shift_request(pb::CreateShiftRequestRequest {
+                request_id: String::new(),
+                shift_request: Some(pb::ShiftRequest {
+                    plan_id: plan.id.clone(),
+                    staff_member_id: doctors[1].id.clone(),
+                    date: Some(period.proto(40)),
+                    kind: pb::ShiftRequestKind::Want.into(),
+                    ..Default::default()
+                }),
+            })
+            .await,
+    );
+    assert_eq!(fields(&outside), ["shift_request.date"]);
+
+    let messages = solve(&mut client, &plan.id, 3).await;
+    let first = messages.first().unwrap();
+    let last = messages.last().unwrap();
+    assert_eq!(first.state, pb::SolveState::Running as i32);
+    assert!(!first.id.is_empty());
+    assert_eq!(last.state, pb::SolveState::Succeeded as i32);
+    assert_eq!(last.result_version, 2);
+    let best = last.best_score.unwrap();
+    assert_eq!(best.hard_violations, 0, "a feasible roster exists and is found");
+
+    let full = client
+        .legevakt
+        .get_shift_plan(pb::GetShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            version: 0,
+            view: pb::ShiftPlanView::Full.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(full.version, 2);
+    assert_eq!(full.score.unwrap(), best);
+    // D, K, N and the nurse shift on each of 14 days (BV has no cover unless needed).
+    let staffed: Vec<_> = full.shifts.iter().filter(|shift| shift.shift_type_code != "BV").collect();
+    assert_eq!(staffed.len(), 56);
+    for shift in &staffed {
+        assert!(
+            shift.assignments.len() >= usize::try_from(shift.min_count).unwrap(),
+            "{} is covered",
+            shift.id
+        );
+    }
+    // Real lengths across the daylight-saving change: the night starting Saturday is an hour short.
+    let night = |id: String| full.shifts.iter().find(|shift| shift.id == id).unwrap().length_minutes;
+    assert_eq!(night(period.shift(5, "N")), 480);
+    assert_eq!(night(period.shift(4, "N")), 540);
+    // Public holidays (Easter falls in or near this fortnight some years) are flagged exactly.
+    for shift in &full.shifts {
+        let day = period
+            .day((0..14).find(|offset| period.shift(*offset, &shift.shift_type_code) == shift.id).unwrap());
+        assert_eq!(
+            shift.public_holiday,
+            allmenn_domain::holidays::is_public_holiday(day).is_some(),
+            "{}",
+            shift.id
+        );
+    }
+    // Doctor 0 has no shift overlapping the course.
+    for shift in &full.shifts {
+        if shift.assignments.iter().any(|assignment| assignment.staff_member_id == doctors[0].id) {
+            let start = shift.start_time.unwrap().seconds;
+            let end = shift.end_time.unwrap().seconds;
+            assert!(
+                end <= away_from.seconds || start >= away_to.seconds,
+                "{} overlaps the absence",
+                shift.id
+            );
+        }
+    }
+    assert_eq!(full.staff_totals.len(), 13);
+    let total_shifts: i32 = full.staff_totals.iter().map(|totals| totals.shifts).sum();
+    let total_assignments: usize = full.shifts.iter().map(|shift| shift.assignments.len()).sum();
+    assert_eq!(usize::try_from(total_shifts).unwrap(), total_assignments);
+
+    let explanation = client
+        .legevakt
+        .explain_shift_plan(pb::ExplainShiftPlanRequest { plan_id: plan.id.clone(), version: 2 })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(explanation.score.unwrap(), best);
+    let soft_total: i64 = explanation.violations.iter().map(|violation| violation.cost).sum();
+    assert_eq!(soft_total, best.objective, "the violations add up to the objective");
+    assert!(explanation.violations.iter().all(|violation| !violation.hard));
+
+    // A manual edit that breaks a hard rule is refused: doctor 0 onto a shift during the course.
+    let refused = error(
+        client
+            .legevakt
+            .edit_shift_plan(pb::EditShiftPlanRequest {
+                plan_id: plan.id.clone(),
+                edits: vec![pb::ShiftPlanEdit {
+                    edit: Some(pb::shift_plan_edit::Edit::Assign(pb::ShiftAssignmentChange {
+                        shift_id: period.shift(3, "D"),
+                        staff_member_id: doctors[0].id.clone(),
+                    })),
+                }],
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(refused.code(), Some(Code::FailedPrecondition));
+    assert_eq!(refused.reason(), Some("HARD_RULE_VIOLATED"));
+
+    let published = client
+        .legevakt
+        .publish_shift_plan(pb::PublishShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            note: "første utkast".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(published.version, 2);
+    assert_eq!(published.state, pb::ShiftPlanVersionState::Published as i32);
+    let again = error(
+        client
+            .legevakt
+            .publish_shift_plan(pb::PublishShiftPlanRequest {
+                plan_id: plan.id.clone(),
+                version: 2,
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(again.reason(), Some("VERSION_PUBLISHED"));
+
+    // Give-away: the holder of the second Wednesday's day shift offers it to colleagues until one can take it
+    // without breaking a hard rule; the others are refused with the rule named.
+    let shift = full.shifts.iter().find(|shift| shift.id == period.shift(9, "D")).unwrap();
+    let holder = shift.assignments[0].staff_member_id.clone();
+    let mut swap = None;
+    let mut refusals = 0;
+    for candidate in doctors.iter().filter(|doctor| doctor.id != holder && doctor.may_work_alone) {
+        match client
+            .legevakt
+            .create_shift_swap(pb::CreateShiftSwapRequest {
+                request_id: String::new(),
+                swap: Some(pb::ShiftSwap {
+                    plan_id: plan.id.clone(),
+                    kind: pb::ShiftSwapKind::GiveAway.into(),
+                    requester_staff_member_id: holder.clone(),
+                    offered_shift_id: shift.id.clone(),
+                    counterparty_staff_member_id: candidate.id.clone(),
+                    ..Default::default()
+                }),
+            })
+            .await
+        {
+            Ok(created) => {
+                swap = Some(created.into_inner());
+                break;
+            }
+            Err(status) => {
+                assert_eq!(ClientError::from(status).reason(), Some("HARD_RULE_VIOLATED"));
+                refusals += 1;
+            }
+        }
+    }
+    let swap = swap.unwrap_or_else(|| panic!("no colleague could take the shift ({refusals} refused)"));
+    assert_eq!(swap.state, pb::ShiftSwapState::AwaitingCounterparty as i32);
+    // Only the named colleague may accept.
+    let wrong_party = error(
+        client
+            .legevakt
+            .accept_shift_swap(pb::AcceptShiftSwapRequest {
+                swap_id: swap.id.clone(),
+                acting_staff_member_id: holder.clone(),
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(wrong_party.reason(), Some("NOT_SWAP_PARTY"));
+    let accepted = client
+        .legevakt
+        .accept_shift_swap(pb::AcceptShiftSwapRequest {
+            swap_id: swap.id.clone(),
+            acting_staff_member_id: swap.counterparty_staff_member_id.clone(),
+            etag: swap.etag.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(accepted.state, pb::ShiftSwapState::AwaitingApproval as i32);
+    let approved = client
+        .legevakt
+        .approve_shift_swap(pb::ApproveShiftSwapRequest {
+            swap_id: swap.id.clone(),
+            etag: accepted.etag.clone(),
+            note: "ok".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(approved.state, pb::ShiftSwapState::Approved as i32);
+    assert_eq!(approved.applied_version, 3);
+    let diff = client
+        .legevakt
+        .diff_shift_plan_versions(pb::DiffShiftPlanVersionsRequest {
+            plan_id: plan.id.clone(),
+            from_version: 2,
+            to_version: 3,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(diff.changes.len(), 2, "one person removed from the shift, one added");
+    assert!(diff.changes.iter().all(|change| change.shift_id == shift.id));
+    let mut affected = diff.affected_staff_member_ids.clone();
+    affected.sort();
+    let mut expected = vec![holder.clone(), swap.counterparty_staff_member_id.clone()];
+    expected.sort();
+    assert_eq!(affected, expected);
+
+    // Exports of the published version.
+    for (format, content_type, marker) in [
+        (pb::ShiftPlanExportFormat::Icalendar, "text/calendar", "BEGIN:VTIMEZONE"),
+        (pb::ShiftPlanExportFormat::Csv, "text/csv", ","),
+        (pb::ShiftPlanExportFormat::Html, "text/html", "<table"),
+    ] {
+        let file = client
+            .legevakt
+            .export_shift_plan(pb::ExportShiftPlanRequest {
+                plan_id: plan.id.clone(),
+                format: format.into(),
+                staff_member_id: if format == pb::ShiftPlanExportFormat::Icalendar {
+                    holder.clone()
+                } else {
+                    String::new()
+                },
+                include_violations: true,
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .file
+            .unwrap();
+        assert!(file.content_type.starts_with(content_type), "{}", file.content_type);
+        let text = String::from_utf8(file.content).unwrap();
+        assert!(text.contains(marker), "{content_type} export contains {marker}");
+    }
+    let no_format = error(
+        client
+            .legevakt
+            .export_shift_plan(pb::ExportShiftPlanRequest { plan_id: plan.id.clone(), ..Default::default() })
+            .await,
+    );
+    assert_eq!(fields(&no_format), ["format"]);
+
+    // A long solve is cancelled from a second client; the best roster so far becomes a draft.
+    let mut stream = client
+        .legevakt
+        .solve_shift_plan(pb::SolveShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            mode: pb::SolveMode::Improve.into(),
+            time_limit: Some(prost_types::Duration { seconds: 600, nanos: 0 }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let running = stream.message().await.unwrap().unwrap().solve.unwrap();
+    assert_eq!(running.state, pb::SolveState::Running as i32);
+    let mut other = server.client().await;
+    other
+        .legevakt
+        .cancel_shift_plan_solve(pb::CancelShiftPlanSolveRequest {
+            solve_id: running.id.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut last = running;
+    while let Some(message) = stream.message().await.unwrap() {
+        last = message.solve.unwrap();
+    }
+    assert_eq!(last.state, pb::SolveState::Cancelled as i32);
+    assert!(last.result_version > 3);
+    let solve = client
+        .legevakt
+        .get_shift_plan_solve(pb::GetShiftPlanSolveRequest { solve_id: last.id.clone() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(solve.state, pb::SolveState::Cancelled as i32);
+}
+
+async fn over_constrained_plans_solve_to_explained_violations(server: &TestServer) {
+    let mut client = server.client().await;
+    let district = district(&mut client).await;
+    // Only two doctors for three doctor shifts a day: minimum cover cannot be met.
+    for index in 0..2 {
+        client
+            .legevakt
+            .create_staff_member(pb::CreateStaffMemberRequest {
+                request_id: String::new(),
+                staff_member: Some(doctor(&district.id, &format!("95000{index}"), "Few", 1980, true)),
+            })
+            .await
+            .unwrap();
+    }
+    let plan = create_plan(&mut client, &district.id, "Underbemannet").await;
+
+    // Bad cover: unknown code, contradictory counts, a date outside the plan.
+    let bad_cover = error(
+        client
+            .legevakt
+            .set_cover_requirements(pb::SetCoverRequirementsRequest {
+                plan_id: plan.id.clone(),
+                requirements: vec![
+                    pb::CoverRequirement {
+                        date: Some(Period::next_spring().proto(1)),
+                        shift_type_code: "XX".into(),
+                        min_count: 1,
+                        preferred_count: 1,
+                        ..Default::default()
+                    },
+                    pb::CoverRequirement {
+                        date: Some(Period::next_spring().proto(2)),
+                        shift_type_code: "D".into(),
+                        min_count: 2,
+                        preferred_count: 1,
+                        ..Default::default()
+                    },
+                    pb::CoverRequirement {
+                        date: Some(Period::next_spring().proto(60)),
+                        shift_type_code: "D".into(),
+                        min_count: 1,
+                        preferred_count: 1,
+                        ..Default::default()
+                    },
+                ],
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(
+        fields(&bad_cover),
+        ["requirements[0].shift_type_code", "requirements[1].preferred_count", "requirements[2].date"]
+    );
+    let bad_plan = error(
+        client
+            .legevakt
+            .create_shift_plan(pb::CreateShiftPlanRequest {
+                request_id: String::new(),
+                plan: Some(pb::ShiftPlan {
+                    district_id: district.id.clone(),
+                    name: "Baklengs".into(),
+                    start_date: Some(date(2026, 5, 1)),
+                    end_date: Some(date(2026, 4, 1)),
+                    ..Default::default()
+                }),
+                template: None,
+            })
+            .await,
+    );
+    assert_eq!(fields(&bad_plan), ["plan.end_date"]);
+
+    let messages = solve(&mut client, &plan.id, 2).await;
+    let last = messages.last().unwrap();
+    assert_eq!(last.state, pb::SolveState::Succeeded as i32, "an over-constrained plan solves, never errors");
+    let best = last.best_score.unwrap();
+    assert!(best.hard_violations > 0);
+    let explanation = client
+        .legevakt
+        .explain_shift_plan(pb::ExplainShiftPlanRequest { plan_id: plan.id.clone(), version: 0 })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(explanation.score.unwrap().hard_violations, best.hard_violations);
+    assert!(
+        explanation
+            .violations
+            .iter()
+            .any(|violation| violation.kind == pb::ConstraintKind::CoverBelowMinimum as i32),
+        "the unmet minimum cover is named"
+    );
+    let unacknowledged = error(
+        client
+            .legevakt
+            .publish_shift_plan(pb::PublishShiftPlanRequest {
+                plan_id: plan.id.clone(),
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(unacknowledged.reason(), Some("VIOLATIONS_NOT_ACKNOWLEDGED"));
+    client
+        .legevakt
+        .publish_shift_plan(pb::PublishShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            acknowledge_violations: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
 }

@@ -20,6 +20,17 @@ pub enum ApiError {
     /// The store refused or failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The server is at a limit (e.g. concurrent solves); retry later.
+    #[error("{message}")]
+    ResourceExhausted {
+        /// Human-readable message.
+        message: String,
+        /// Stable UPPER_SNAKE reason.
+        reason: &'static str,
+    },
+    /// An unexpected failure inside the server (never with details that could carry values).
+    #[error("{0}")]
+    Internal(&'static str),
     /// A resource needed to answer does not exist, with a reason for machines.
     #[error("{message}")]
     NotFound {
@@ -50,6 +61,13 @@ impl From<ApiError> for Status {
                 )
             }
             ApiError::NotFound { message, reason } => with_reason(Code::NotFound, message, reason),
+            ApiError::ResourceExhausted { message, reason } => {
+                with_reason(Code::ResourceExhausted, message, reason)
+            }
+            ApiError::Internal(message) => {
+                tracing::error!(error.kind = "internal", "{message}");
+                with_reason(Code::Internal, message, "INTERNAL")
+            }
             ApiError::Store(error) => store_status(error),
         }
     }

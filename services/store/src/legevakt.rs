@@ -266,6 +266,21 @@ pub async fn set_cover<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Removes cover rows (a shift no longer run on a date).
+pub async fn remove_cover<C: ConnectionTrait>(
+    transaction: &C,
+    plan_id: Uuid,
+    keys: Vec<(NaiveDate, String)>,
+) -> Result<(), StoreError> {
+    for (date, code) in keys {
+        cover_requirement::Entity::delete_by_id((plan_id, date, code))
+            .exec(transaction)
+            .await
+            .map_err(StoreError::from_db)?;
+    }
+    Ok(())
+}
+
 /// A plan's requests, by date then staff member, optionally one person's.
 pub async fn list_requests<C: ConnectionTrait>(
     connection: &C,

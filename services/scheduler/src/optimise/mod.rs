@@ -253,7 +253,11 @@ fn run_search(
     let threads = options.threads.max(1);
     let mut initial_state = State::from_roster(p, initial);
     if options.initial.is_none() {
+        let started = Instant::now();
         construct(p, fixed, &mut initial_state);
+        if std::env::var("DBG").is_ok() {
+            eprintln!("construction: soft {} hard {} in {:?}", initial_state.soft, initial_state.hard, started.elapsed());
+        }
     }
     let stop_all = AtomicBool::new(false);
     let barrier = Barrier::new(threads);
@@ -379,19 +383,29 @@ fn run_search(
 }
 
 /// Builds a first roster row by row: each employee's row is the dynamic program's best answer to
-/// the cover left by the rows before it. Long horizons are built in windows of four weeks, each
-/// asked for its share of the minimum minutes so that work is spread over the horizon.
+/// the cover left by the rows before it. Long horizons (or many shift types) are built in windows
+/// of one to eight weeks, each asked for its share of the minimum minutes so that work is spread
+/// over the horizon.
 fn construct(p: &Problem<'_>, fixed: &[bool], state: &mut State) {
     let mut dp = row_dp::RowDp::default();
-    let window = if p.h <= 56 { p.h } else { 28 };
+    // Whole rows where affordable; construction runs once, so it may spend more per call.
+    let window = dp.probe_window(p, state, 56, 4 * search::DP_WORK_LIMIT);
     for e in 0..p.n {
         let mut a = 0;
         while a < p.h {
-            let b = (a + window).min(p.h) - 1;
-            let share = (p.min_minutes[e] * (b + 1) as i64 + p.h as i64 - 1) / p.h as i64;
-            if dp.solve_with_minimum(p, state, fixed, e, a, b, share) {
-                let row = dp.result().to_vec();
-                state.set_range(p, e, a, &row);
+            let mut b = (a + window).min(p.h) - 1;
+            // Shorter windows when the state space of a long one is too large.
+            loop {
+                let share = (p.min_minutes[e] * (b + 1) as i64 + p.h as i64 - 1) / p.h as i64;
+                if dp.solve_with_minimum(p, state, fixed, e, a, b, share) {
+                    let row = dp.result().to_vec();
+                    state.set_range(p, e, a, &row);
+                    break;
+                }
+                if b - a < 7 {
+                    break;
+                }
+                b = a + (b - a) / 2;
             }
             a = b + 1;
         }

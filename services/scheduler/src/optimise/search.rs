@@ -42,7 +42,7 @@ const MAX_BLOCK: usize = 7;
 /// Rosters above this many cells skip the end-of-cycle polish (it would take seconds).
 const POLISH_CELL_LIMIT: usize = 6_000;
 /// Largest work estimate of one row re-optimisation before the window is shortened.
-const DP_WORK_LIMIT: usize = 3_000_000;
+pub(crate) const DP_WORK_LIMIT: usize = 1_000_000;
 
 pub(crate) struct Worker<'p, 'm> {
     p: &'p Problem<'m>,
@@ -84,7 +84,8 @@ impl<'p, 'm> Worker<'p, 'm> {
         let snapshot = Snapshot { cells: state.cells.clone(), soft: state.soft, hard: state.hard };
         let best_feasible = (state.hard == 0).then(|| snapshot.clone());
         // Row windows: the whole row for short horizons, a few weeks otherwise.
-        let dp_window = p.h.min(28);
+        let mut dp = RowDp::default();
+        let dp_window = dp.probe_window(p, &state, 28, DP_WORK_LIMIT);
         Worker {
             p,
             fixed,
@@ -96,7 +97,7 @@ impl<'p, 'm> Worker<'p, 'm> {
             best_infeasible: snapshot,
             iterations: 0,
             improved_time: None,
-            dp: RowDp::default(),
+            dp,
             buffer_a: Vec::with_capacity(p.h),
             buffer_b: Vec::with_capacity(p.h),
             dp_per_mille: std::env::var("DP").ok().and_then(|v| v.parse().ok()).unwrap_or(2),
@@ -184,42 +185,56 @@ impl<'p, 'm> Worker<'p, 'm> {
         false
     }
 
-    /// Makes every row meet its rules where the row re-optimisation can: for each employee that
-    /// breaks a rule, re-optimise a window around each break (or the whole row on short
-    /// horizons), keeping the change when it lowers the hard units. All hard rules concern one
-    /// row, so this usually restores feasibility at the end of a cycle.
+    /// Makes every row meet its rules where the row re-optimisation can. For each employee that
+    /// breaks a rule: re-optimise the whole row on short horizons, or a window around a break,
+    /// then further windows elsewhere in the row (a break often cannot be mended inside one
+    /// window without losing minutes that another window must make up); keep the sequence if the
+    /// row's hard units fell. All hard rules concern one row, so this usually restores
+    /// feasibility at the end of a cycle.
     pub(crate) fn repair(&mut self) {
         let p = self.p;
-        for _round in 0..4 {
+        let dbg_start = std::time::Instant::now();
+        let dbg_hard = self.state.hard;
+        let mut saved = Vec::with_capacity(p.h);
+        for _round in 0..3 {
             if self.state.hard == 0 {
                 break;
             }
             for e in 0..p.n {
-                for attempt in 0..8 {
-                    if self.state.hard_by_employee[e] == 0 {
+                for _try in 0..6 {
+                    let before = self.state.hard_by_employee[e];
+                    if before == 0 {
                         break;
                     }
-                    let (a, b) = if p.h <= 56 && attempt == 0 {
-                        (0, p.h - 1)
-                    } else {
+                    saved.clear();
+                    saved.extend_from_slice(&self.state.cells[e * p.h..(e + 1) * p.h]);
+                    for step in 0..10 {
+                        if self.state.hard_by_employee[e] == 0 {
+                            break;
+                        }
                         let len = self.dp_window.min(p.h);
-                        let day = self.state.broken_day(p, e, attempt).unwrap_or_else(|| self.rng.below(p.h));
-                        let a = day.saturating_sub(len / 2).min(p.h - len);
-                        (a, a + len - 1)
-                    };
-                    if !self.dp.solve(p, &self.state, self.fixed, e, a, b) {
-                        continue;
+                        let (a, b) = if p.h <= 56 && step == 0 {
+                            (0, p.h - 1)
+                        } else {
+                            let broken = if step == 0 { self.state.broken_day(p, e, self.rng.below(p.h)) } else { None };
+                            let day = broken.unwrap_or_else(|| self.rng.below(p.h));
+                            let a = day.saturating_sub(len / 2).min(p.h - len);
+                            (a, a + len - 1)
+                        };
+                        if self.dp.solve(p, &self.state, self.fixed, e, a, b) {
+                            self.buffer_b.clear();
+                            self.buffer_b.extend_from_slice(self.dp.result());
+                            self.state.set_range(p, e, a, &self.buffer_b);
+                        }
                     }
-                    self.buffer_b.clear();
-                    self.buffer_b.extend_from_slice(self.dp.result());
-                    self.buffer_a.clear();
-                    self.buffer_a.extend_from_slice(&self.state.cells[e * p.h + a..=e * p.h + b]);
-                    let (_, hard) = self.state.set_range(p, e, a, &self.buffer_b);
-                    if hard > 0 || (hard == 0 && self.buffer_a == self.buffer_b) {
-                        self.state.set_range(p, e, a, &self.buffer_a);
+                    if self.state.hard_by_employee[e] >= before {
+                        self.state.set_range(p, e, 0, &saved);
                     }
                 }
             }
+        }
+        if std::env::var("DBG").is_ok() {
+            eprintln!("repair {dbg_hard} -> {} in {:?}", self.state.hard, dbg_start.elapsed());
         }
         self.record();
     }

@@ -8,7 +8,7 @@ use allmenn_store::entity::legevakt::{
     cover_requirement, district, exemption, plan_solve, plan_version, shift_plan, shift_request, shift_swap,
     shift_type, staff_member, unavailability,
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use prost::Message;
 
 use crate::{
@@ -386,6 +386,16 @@ fn validate_template(
             validate_counts(violations, &path, row.min_count, row.preferred_count);
         }
     }
+}
+
+/// Checks that a template names only the district's shift types and has consistent counts.
+pub(super) fn validate_template_codes(
+    violations: &mut Violations,
+    field: &str,
+    template: &pb::WeeklyCoverTemplate,
+    codes: &[String],
+) {
+    validate_template(violations, field, template, Some(codes));
 }
 
 /// Checks a (minimum, preferred) pair of cover counts.
@@ -1161,9 +1171,4 @@ pub(super) fn parse_occurrence_id(
         violations.add(field, "is not a shift id (DATE.CODE)");
     }
     parsed
-}
-
-/// Instant → the Norwegian calendar date.
-pub(super) fn local_date(instant: DateTime<Utc>) -> NaiveDate {
-    crate::clock::date_in_norway(instant)
 }

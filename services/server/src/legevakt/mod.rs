@@ -4,6 +4,11 @@
 //! in the pure `allmenn-legevakt` crate.
 
 mod convert;
+mod load;
+mod planning;
+mod plans;
+mod solve;
+mod swaps;
 
 use allmenn_proto::v1::{self as pb, legevakt_service_server::LegevaktService};
 use allmenn_store::{
@@ -18,7 +23,7 @@ use uuid::Uuid;
 use self::convert as lv;
 use crate::{
     clock,
-    convert::{self as common, to_date},
+    convert::{self as common},
     error::{ApiError, Violations},
     idempotency,
 };
@@ -27,12 +32,17 @@ use crate::{
 #[derive(Clone, Debug)]
 pub struct Legevakt {
     store: Store,
+    /// Bounds the optimiser runs of this process (each uses up to two cores).
+    solver_slots: std::sync::Arc<tokio::sync::Semaphore>,
 }
+
+/// Optimiser runs one server process allows at once.
+const CONCURRENT_SOLVES: usize = 2;
 
 impl Legevakt {
     /// A service backed by `store`.
     pub fn new(store: Store) -> Self {
-        Self { store }
+        Self { store, solver_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(CONCURRENT_SOLVES)) }
     }
 
     async fn district(&self, id: Uuid) -> Result<district::Model, ApiError> {
@@ -48,8 +58,190 @@ fn competence_rule_of(district: &district::Model) -> allmenn_domain::competence:
     lv::domain_competence_rule(&lv::decode(&district.competence_rule))
 }
 
+macro_rules! swap_action {
+    ($self:ident, $request:ident, $method:literal, $action:expr, $acting:expr, $note:expr) => {{
+        let request = $request.into_inner();
+        let action = swaps::ActionRequest {
+            request_id: request.request_id.clone(),
+            swap_id: request.swap_id.clone(),
+            etag: request.etag.clone(),
+            acting_staff_member_id: $acting(&request),
+            note: $note(&request),
+        };
+        Ok(Response::new(swaps::act($self, $method, $action, action, &request).await?))
+    }};
+}
+
 #[tonic::async_trait]
 impl LegevaktService for Legevakt {
+    async fn create_shift_plan(
+        &self,
+        request: Request<pb::CreateShiftPlanRequest>,
+    ) -> Result<Response<pb::ShiftPlan>, Status> {
+        Ok(Response::new(plans::create(self, request.into_inner()).await?))
+    }
+
+    async fn get_shift_plan(
+        &self,
+        request: Request<pb::GetShiftPlanRequest>,
+    ) -> Result<Response<pb::ShiftPlan>, Status> {
+        Ok(Response::new(plans::get(self, request.into_inner()).await?))
+    }
+
+    async fn set_cover_requirements(
+        &self,
+        request: Request<pb::SetCoverRequirementsRequest>,
+    ) -> Result<Response<pb::SetCoverRequirementsResponse>, Status> {
+        Ok(Response::new(plans::set_cover(self, request.into_inner()).await?))
+    }
+
+    async fn explain_shift_plan(
+        &self,
+        request: Request<pb::ExplainShiftPlanRequest>,
+    ) -> Result<Response<pb::ExplainShiftPlanResponse>, Status> {
+        Ok(Response::new(plans::explain(self, request.into_inner()).await?))
+    }
+
+    async fn edit_shift_plan(
+        &self,
+        request: Request<pb::EditShiftPlanRequest>,
+    ) -> Result<Response<pb::EditShiftPlanResponse>, Status> {
+        Ok(Response::new(plans::edit(self, request.into_inner()).await?))
+    }
+
+    async fn publish_shift_plan(
+        &self,
+        request: Request<pb::PublishShiftPlanRequest>,
+    ) -> Result<Response<pb::ShiftPlanVersion>, Status> {
+        Ok(Response::new(plans::publish(self, request.into_inner()).await?))
+    }
+
+    async fn diff_shift_plan_versions(
+        &self,
+        request: Request<pb::DiffShiftPlanVersionsRequest>,
+    ) -> Result<Response<pb::DiffShiftPlanVersionsResponse>, Status> {
+        Ok(Response::new(plans::diff(self, request.into_inner()).await?))
+    }
+
+    async fn export_shift_plan(
+        &self,
+        request: Request<pb::ExportShiftPlanRequest>,
+    ) -> Result<Response<pb::ExportShiftPlanResponse>, Status> {
+        Ok(Response::new(plans::export(self, request.into_inner()).await?))
+    }
+
+    async fn solve_shift_plan(
+        &self,
+        request: Request<pb::SolveShiftPlanRequest>,
+    ) -> Result<Response<tonic::codegen::BoxStream<pb::SolveShiftPlanResponse>>, Status> {
+        Ok(Response::new(solve::solve(self, request.into_inner()).await?))
+    }
+
+    async fn create_shift_swap(
+        &self,
+        request: Request<pb::CreateShiftSwapRequest>,
+    ) -> Result<Response<pb::ShiftSwap>, Status> {
+        Ok(Response::new(swaps::create(self, request.into_inner()).await?))
+    }
+
+    async fn get_shift_swap(
+        &self,
+        request: Request<pb::GetShiftSwapRequest>,
+    ) -> Result<Response<pb::ShiftSwap>, Status> {
+        Ok(Response::new(swaps::get(self, request.into_inner()).await?))
+    }
+
+    async fn list_shift_swaps(
+        &self,
+        request: Request<pb::ListShiftSwapsRequest>,
+    ) -> Result<Response<pb::ListShiftSwapsResponse>, Status> {
+        Ok(Response::new(swaps::list(self, request.into_inner()).await?))
+    }
+
+    async fn accept_shift_swap(
+        &self,
+        request: Request<pb::AcceptShiftSwapRequest>,
+    ) -> Result<Response<pb::ShiftSwap>, Status> {
+        swap_action!(
+            self,
+            request,
+            "AcceptShiftSwap",
+            swaps::Action::Accept,
+            |r: &pb::AcceptShiftSwapRequest| r.acting_staff_member_id.clone(),
+            |_: &pb::AcceptShiftSwapRequest| String::new()
+        )
+    }
+
+    async fn decline_shift_swap(
+        &self,
+        request: Request<pb::DeclineShiftSwapRequest>,
+    ) -> Result<Response<pb::ShiftSwap>, Status> {
+        swap_action!(
+            self,
+            request,
+            "DeclineShiftSwap",
+            swaps::Action::Decline,
+            |r: &pb::DeclineShiftSwapRequest| r.acting_staff_member_id.clone(),
+            |_: &pb::DeclineShiftSwapRequest| String::new()
+        )
+    }
+
+    async fn claim_shift_swap(
+        &self,
+        request: Request<pb::ClaimShiftSwapRequest>,
+    ) -> Result<Response<pb::ShiftSwap>, Status> {
+        swap_action!(
+            self,
+            request,
+            "ClaimShiftSwap",
+            swaps::Action::Claim,
+            |r: &pb::ClaimShiftSwapRequest| r.acting_staff_member_id.clone(),
+            |_: &pb::ClaimShiftSwapRequest| String::new()
+        )
+    }
+
+    async fn approve_shift_swap(
+        &self,
+        request: Request<pb::ApproveShiftSwapRequest>,
+    ) -> Result<Response<pb::ShiftSwap>, Status> {
+        swap_action!(
+            self,
+            request,
+            "ApproveShiftSwap",
+            swaps::Action::Approve,
+            |_: &pb::ApproveShiftSwapRequest| { String::new() },
+            |r: &pb::ApproveShiftSwapRequest| r.note.clone()
+        )
+    }
+
+    async fn reject_shift_swap(
+        &self,
+        request: Request<pb::RejectShiftSwapRequest>,
+    ) -> Result<Response<pb::ShiftSwap>, Status> {
+        swap_action!(
+            self,
+            request,
+            "RejectShiftSwap",
+            swaps::Action::Reject,
+            |_: &pb::RejectShiftSwapRequest| { String::new() },
+            |r: &pb::RejectShiftSwapRequest| r.note.clone()
+        )
+    }
+
+    async fn cancel_shift_swap(
+        &self,
+        request: Request<pb::CancelShiftSwapRequest>,
+    ) -> Result<Response<pb::ShiftSwap>, Status> {
+        swap_action!(
+            self,
+            request,
+            "CancelShiftSwap",
+            swaps::Action::Cancel,
+            |r: &pb::CancelShiftSwapRequest| r.acting_staff_member_id.clone(),
+            |_: &pb::CancelShiftSwapRequest| String::new()
+        )
+    }
+
     async fn create_legevakt_district(
         &self,
         request: Request<pb::CreateLegevaktDistrictRequest>,
@@ -809,7 +1001,7 @@ fn occurrence_instants(
     ))
 }
 
-#[allow(dead_code, reason = "used by the plan views")]
-fn date_message(date: chrono::NaiveDate) -> pb::Date {
-    to_date(date)
+/// Midnight at the start of a date in Norway.
+pub(super) fn oslo_midnight(date: chrono::NaiveDate) -> Option<chrono::DateTime<Utc>> {
+    load::midnight(date)
 }

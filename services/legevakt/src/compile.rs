@@ -1,0 +1,836 @@
+//! Compilation of a [`PlanInput`] into the scheduler's general rostering [`Model`], with the index
+//! maps that turn a scheduler [`Roster`] into legevakt [`Assignment`]s and back.
+//!
+//! One model day per plan date, one model shift type per legevakt shift type (same order), one
+//! employee per staff member (same order).
+//!
+//! # How each rule is mapped
+//! * **Qualification** (skills): a DOCTOR shift needs [`SKILL_DOCTOR`] (doctors), a NURSE shift
+//!   [`SKILL_NURSE`] (nurses), a BAKVAKT shift [`SKILL_INDEPENDENT`] (doctors who may work alone).
+//! * **Not on staff, full exemptions** (records and the age exemption derived from the birth date
+//!   and the plan's exemption age): hard days off.
+//! * **Partial exemptions** (by category): the model's per-(day, shift type) unavailability. A
+//!   shift starting on a Saturday or Sunday also counts as a weekend shift, and one starting on a
+//!   public holiday as a holiday shift, for exemptions.
+//! * **Unavailability spans**: every (day, shift type) whose real occurrence overlaps a span.
+//! * **Rest, overlap and forbidden category successions**, computed from real instants: a pair
+//!   (shift `a` on day `d`, shift `b` on day `d + k`) that overlaps, leaves less rest than `a`
+//!   requires, or starts within 24 hours after `a` ends when the categories are forbidden to
+//!   follow, becomes a model forbidden succession (or "no shift at all" at offset `k` when every
+//!   type is forbidden, which is how a weekend block blocks the following days).
+//! * **Limits**: shifts per period through the total-minutes limit (every model shift type is
+//!   given a length of [`MODEL_MINUTES_PER_SHIFT`], so the minutes count shifts); consecutive
+//!   shifts through the longest working run; weekends through the model's weekend limit; night
+//!   shifts through the per-type limit.
+//! * **Cover**: the minimum with [`HARD_AS_SOFT_WEIGHT`] per missing person (so that it acts as
+//!   hard while an over-constrained plan still gets a best roster), the preferred count with the
+//!   plan's weights.
+//! * **Requests**: model requests weighted `weight × request_not_granted`.
+//! * **Bakvakt**: a [`SupervisionRule`] per DOCTOR shift type and covering BAKVAKT type, weighted
+//!   [`HARD_AS_SOFT_WEIGHT`].
+//! * **Fairness**: a [`FairnessRule`] in tenths of a point; each employee's model target is the
+//!   exact target of [`crate::explain::fairness_targets`] in tenths (see below).
+//! * **Pinned assignments, re-planning**: warm start and fixed cells of the optimiser, prepared by
+//!   [`crate::solve`]; the cost of moving a published assignment is an "on" request of weight
+//!   `change_from_published` on the published (day, shift), which is exact.
+//!
+//! # What the model cannot express exactly, and how it is approximated
+//! [`crate::explain`] always reports the exact truth; the model is made conservative (a roster
+//! feasible in the model is feasible in legevakt terms) where it can be:
+//! * **One shift per person per day.** The model holds one shift (or a day off) per employee and
+//!   day. Assignments with two shifts starting on the same day for one person cannot be turned
+//!   into a roster ([`RosterConversion::unrepresentable`]); explain scores them exactly.
+//! * **Rest and successions are per shift-type pair and day offset**, not per date: a pair that
+//!   breaks the rules on any date of the plan (e.g. only across a daylight-saving change) is
+//!   forbidden on every date. Conservative.
+//! * **Bakvakt** in the model is per day: a supervised doctor on type `a` needs a qualified person
+//!   on the chosen BAKVAKT type(s) on the same day. When one BAKVAKT type covers `a`'s whole time,
+//!   the one with the most preferred cover is required; when only several together do, all of
+//!   them are; when the same day's BAKVAKT types cannot cover `a`, doctors who may not work alone
+//!   are made unavailable for `a`. All conservative.
+//! * **Competence** is taken as of the plan's first day (a course completed later in the period
+//!   is ignored by the model). Conservative.
+//! * **Night-shift limit across several night types**: split among them in proportion to their
+//!   preferred cover. Conservative.
+//! * **Weekends** are counted by the model from start dates only; the exact rule counts every
+//!   Saturday or Sunday the person is on duty, so a block starting on Friday counts in explain
+//!   but not in the model. Not conservative: explain reports it.
+//! * **Fairness** in the proto costs `weight × round(deviation²)` with fractional points; the model
+//!   can only cost `weight × |deviation|` in whole units. The model uses tenths of a point and the
+//!   exact targets rounded to tenths (largest remainder, so that they still add up), which makes
+//!   the linear cost a surrogate that pulls every person towards the same target.
+//! * **Cover minimum and bakvakt** are hard in legevakt terms and soft with
+//!   [`HARD_AS_SOFT_WEIGHT`] in the model; the model's objective therefore exceeds the legevakt
+//!   objective by that weight per missing person or unsupervised doctor.
+
+use std::collections::HashMap;
+
+use allmenn_scheduler::model::{
+    Cover, DayIndex, Employee, EmployeeIndex, FairnessRule, ForbiddenSuccession, Model, ModelSpec, Request,
+    RequestKind as ModelRequestKind, Roster, ShiftIndex, ShiftType as ModelShiftType, SkillIndex,
+    SupervisionRule, Weekday,
+};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use uuid::Uuid;
+
+use crate::explain;
+use crate::plan::{
+    Assignment, FORBIDDEN_SUCCESSION_WINDOW_MINUTES, PlanError, PlanInput, Profession, RequestKind,
+    ShiftCategory, ShiftOccurrence, ShiftRole,
+};
+
+/// Skill of doctors: required by DOCTOR shifts.
+pub const SKILL_DOCTOR: SkillIndex = 0;
+/// Skill of doctors who may work alone: required by BAKVAKT shifts, and what makes a doctor on a
+/// DOCTOR shift independent of a bakvakt.
+pub const SKILL_INDEPENDENT: SkillIndex = 1;
+/// Skill of nurses: required by NURSE shifts.
+pub const SKILL_NURSE: SkillIndex = 2;
+
+/// Weight per missing person below the minimum cover and per unsupervised doctor: large enough
+/// that no combination of soft penalties of a realistic plan outweighs one of them.
+pub const HARD_AS_SOFT_WEIGHT: u32 = 100_000;
+
+/// The length every model shift type gets, so that the model's total-minutes limit counts shifts
+/// (the model uses lengths for nothing else).
+pub const MODEL_MINUTES_PER_SHIFT: u32 = 60;
+
+/// Model fairness points per legevakt fairness point.
+pub const FAIRNESS_SCALE: f64 = 10.0;
+
+/// What a model request stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestOrigin {
+    /// The request at this index of [`PlanInput::requests`].
+    Request(usize),
+    /// Keeping the published assignment at this index of [`crate::plan::Replan::published`].
+    KeepPublished(usize),
+}
+
+/// A model cell kept by the optimiser: an employee's day with its warm-start value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FrozenCell {
+    /// The employee.
+    pub employee: EmployeeIndex,
+    /// The day.
+    pub day: DayIndex,
+    /// The shift held (from the published roster), or `None` for a day off.
+    pub shift: Option<ShiftIndex>,
+}
+
+/// A plan compiled into the scheduler's model.
+#[derive(Debug, Clone)]
+pub struct CompiledPlan {
+    model: Model,
+    dates: Vec<NaiveDate>,
+    shift_codes: Vec<String>,
+    staff_ids: Vec<Uuid>,
+    request_origins: Vec<RequestOrigin>,
+    model_fairness_targets: Vec<i64>,
+    frozen: Vec<FrozenCell>,
+    notes: Vec<String>,
+}
+
+/// The result of turning assignments into a roster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterConversion {
+    /// The roster with every representable assignment.
+    pub roster: Roster,
+    /// Assignments that could not be placed because the person already has a shift starting that
+    /// day (the model holds one shift per person and day).
+    pub unrepresentable: Vec<Assignment>,
+}
+
+impl CompiledPlan {
+    /// The model.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The date of each model day.
+    pub fn dates(&self) -> &[NaiveDate] {
+        &self.dates
+    }
+
+    /// The shift code of each model shift type.
+    pub fn shift_codes(&self) -> &[String] {
+        &self.shift_codes
+    }
+
+    /// The staff id of each model employee.
+    pub fn staff_ids(&self) -> &[Uuid] {
+        &self.staff_ids
+    }
+
+    /// What each model request stands for (same order as the model's requests).
+    pub fn request_origins(&self) -> &[RequestOrigin] {
+        &self.request_origins
+    }
+
+    /// Model fairness target of each employee, in tenths of a point (empty without fairness).
+    pub fn model_fairness_targets(&self) -> &[i64] {
+        &self.model_fairness_targets
+    }
+
+    /// Cells frozen by re-planning (shifts starting before the freeze instant), with the value
+    /// they keep.
+    pub fn frozen_cells(&self) -> &[FrozenCell] {
+        &self.frozen
+    }
+
+    /// Where this plan needed an approximation in the model, in words (see the module docs).
+    pub fn approximation_notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// The model employee of a staff member.
+    pub fn employee_index(&self, staff_id: Uuid) -> Option<EmployeeIndex> {
+        self.staff_ids.iter().position(|id| *id == staff_id)
+    }
+
+    /// The model day of a date.
+    pub fn day_index(&self, date: NaiveDate) -> Option<DayIndex> {
+        let first = *self.dates.first()?;
+        let index = usize::try_from((date - first).num_days()).ok()?;
+        (index < self.dates.len()).then_some(index)
+    }
+
+    /// The model shift type of a code.
+    pub fn shift_index(&self, code: &str) -> Option<ShiftIndex> {
+        self.shift_codes.iter().position(|known| known == code)
+    }
+
+    /// Places assignments in a roster. Unknown staff, codes or dates are errors; a second shift
+    /// starting the same day for the same person is listed as unrepresentable.
+    pub fn roster_from_assignments(&self, assignments: &[Assignment]) -> Result<RosterConversion, PlanError> {
+        let mut roster = Roster::empty_for(&self.model);
+        let mut unrepresentable = Vec::new();
+        let mut sorted: Vec<&Assignment> = assignments.iter().collect();
+        sorted.sort();
+        for assignment in sorted {
+            let employee = self
+                .employee_index(assignment.staff_id)
+                .ok_or(PlanError::UnknownStaffMember(assignment.staff_id))?;
+            let day = self
+                .day_index(assignment.date)
+                .ok_or_else(|| PlanError::UnknownShift(assignment.shift_id()))?;
+            let shift = self
+                .shift_index(&assignment.shift_code)
+                .ok_or_else(|| PlanError::UnknownShift(assignment.shift_id()))?;
+            match roster.get(employee, day) {
+                None => roster.set(employee, day, Some(shift)),
+                Some(existing) if existing == shift => {}
+                Some(_) => unrepresentable.push(assignment.clone()),
+            }
+        }
+        Ok(RosterConversion { roster, unrepresentable })
+    }
+
+    /// The assignments of a roster, sorted; an assignment is pinned when `pinned` holds the same
+    /// (date, code, person) pinned.
+    pub fn assignments_from_roster(
+        &self,
+        roster: &Roster,
+        pinned: &[Assignment],
+    ) -> Result<Vec<Assignment>, PlanError> {
+        if !roster.fits(&self.model) {
+            return Err(PlanError::RosterShape);
+        }
+        let mut assignments = Vec::new();
+        for (employee, staff_id) in self.staff_ids.iter().enumerate() {
+            for (day, date) in self.dates.iter().enumerate() {
+                let Some(shift) = roster.get(employee, day) else { continue };
+                let mut assignment = Assignment {
+                    date: *date,
+                    shift_code: self.shift_codes[shift].clone(),
+                    staff_id: *staff_id,
+                    pinned: false,
+                };
+                assignment.pinned = pinned.iter().any(|other| other.pinned && other.same_slot(&assignment));
+                assignments.push(assignment);
+            }
+        }
+        assignments.sort();
+        Ok(assignments)
+    }
+}
+
+/// The real times of one (day, shift type) of the plan.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+}
+
+/// Compiles a plan into the scheduler's model. Fails on invalid input (see
+/// [`PlanInput::validate`]), on shift times that cannot be resolved, or when the model rejects
+/// the result (e.g. more than 254 shift types).
+pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
+    input.check()?;
+    let dates = input.dates();
+    let days = dates.len();
+    let types = &input.shift_types;
+    let shift_count = types.len();
+    let rules = &input.rules;
+    let mut notes = Vec::new();
+
+    // Real times of every (day, type), whether or not the plan has cover for it.
+    let mut slots: Vec<Vec<Slot>> = Vec::with_capacity(days);
+    for date in &dates {
+        let mut row = Vec::with_capacity(shift_count);
+        for shift_type in types {
+            let local = shift_type.local_shift(*date)?;
+            row.push(Slot { start: local.real_start(), end: local.real_end() });
+        }
+        slots.push(row);
+    }
+    let cover_map: HashMap<(NaiveDate, &str), (u32, u32)> = input
+        .cover
+        .iter()
+        .map(|cover| ((cover.date, cover.shift_code.as_str()), (cover.min, cover.preferred)))
+        .collect();
+    let cover_of = |day: usize, shift: usize| -> (u32, u32) {
+        cover_map.get(&(dates[day], types[shift].code.as_str())).copied().unwrap_or((0, 0))
+    };
+
+    let forbidden_successions = compile_successions(input, &slots, &mut notes);
+
+    // Frozen cells of re-planning.
+    let frozen = frozen_cells(input, &dates, &slots)?;
+    let frozen_held: std::collections::HashSet<(usize, usize)> =
+        frozen.iter().filter(|cell| cell.shift.is_some()).map(|cell| (cell.employee, cell.day)).collect();
+
+    // Which shift types each doctor shift type is supervised by.
+    let supervision_plan = plan_supervision(input, &dates, &cover_of, &mut notes);
+
+    // Night limit split in proportion to preferred cover.
+    let night_types: Vec<usize> =
+        (0..shift_count).filter(|&shift| types[shift].category == ShiftCategory::Night).collect();
+    let night_cover: Vec<u64> = night_types
+        .iter()
+        .map(|&shift| (0..days).map(|day| u64::from(cover_of(day, shift).1)).sum::<u64>())
+        .collect();
+    if night_types.len() > 1
+        && (input.rules.default_limits.max_night_shifts_per_period.is_some()
+            || input.staff.iter().any(|member| member.limits.max_night_shifts_per_period.is_some()))
+    {
+        notes.push(format!(
+            "the night-shift limit is split among {} night shift types in the model",
+            night_types.len()
+        ));
+    }
+
+    let first_date = input.first_date;
+    let mut employees = Vec::with_capacity(input.staff.len());
+    for (employee_index, member) in input.staff.iter().enumerate() {
+        let mut employee = Employee::unrestricted(member.hpr_number.clone(), shift_count);
+        let independent = member.may_work_alone(&input.competence_rule, first_date);
+        employee.skills = match member.profession {
+            Profession::Doctor if independent => vec![SKILL_DOCTOR, SKILL_INDEPENDENT],
+            Profession::Doctor => vec![SKILL_DOCTOR],
+            Profession::Nurse => vec![SKILL_NURSE],
+        };
+        if member.profession == Profession::Doctor
+            && !independent
+            && member.may_work_alone(&input.competence_rule, input.last_date)
+        {
+            notes.push(format!(
+                "staff member {} may work alone only from a date inside the period; the model treats them as needing a bakvakt throughout",
+                member.id
+            ));
+        }
+        for (day, date) in dates.iter().enumerate() {
+            if frozen_held.contains(&(employee_index, day)) {
+                // The past cannot change: a frozen shift keeps its holder whatever the rules say now.
+                continue;
+            }
+            let restriction = explain::exemption_on(input, member, *date);
+            if !member.on_staff(*date) || matches!(restriction, explain::DayExemption::Full { .. }) {
+                employee.days_off.push(day);
+                continue;
+            }
+            for (shift, shift_type) in types.iter().enumerate() {
+                let slot = slots[day][shift];
+                let exempt = match &restriction {
+                    explain::DayExemption::Partial { categories, .. } => {
+                        explain::categories_of(shift_type.category, *date)
+                            .iter()
+                            .any(|c| categories.contains(c))
+                    }
+                    _ => false,
+                };
+                let unavailable =
+                    member.unavailability.iter().any(|span| span.overlaps(slot.start, slot.end));
+                let unsupervisable = shift_type.role == ShiftRole::Doctor
+                    && member.profession == Profession::Doctor
+                    && !independent
+                    && supervision_plan.get(&shift).is_some_and(Option::is_none);
+                if exempt || unavailable || unsupervisable {
+                    employee.unavailable.push((day, shift));
+                }
+            }
+        }
+        let limits = rules.default_limits.overridden_by(&member.limits);
+        if let Some(max) = limits.max_shifts_per_period {
+            employee.max_total_minutes = max.saturating_mul(MODEL_MINUTES_PER_SHIFT);
+        }
+        if let Some(max) = limits.max_consecutive_shifts {
+            employee.max_consecutive_working_days = max;
+        }
+        if let Some(max) = limits.max_weekends_per_period {
+            employee.max_weekends = max;
+        }
+        if let Some(max) = limits.max_night_shifts_per_period {
+            for (shift, share) in split_limit(max, &night_cover).into_iter().enumerate() {
+                employee.max_shifts_per_type[night_types[shift]] = share;
+            }
+        }
+        employees.push(employee);
+    }
+
+    // Requests and the cost of moving published assignments.
+    let mut requests = Vec::new();
+    let mut request_origins = Vec::new();
+    let staff_index: HashMap<Uuid, usize> =
+        input.staff.iter().enumerate().map(|(index, member)| (member.id, index)).collect();
+    let type_index: HashMap<&str, usize> =
+        types.iter().enumerate().map(|(index, shift_type)| (shift_type.code.as_str(), index)).collect();
+    for (index, request) in input.requests.iter().enumerate() {
+        let weight = request.weight.saturating_mul(rules.weights.request_not_granted);
+        if weight == 0 {
+            continue;
+        }
+        let (Some(&employee), Some(day)) =
+            (staff_index.get(&request.staff_id), input.day_index(request.date))
+        else {
+            continue;
+        };
+        let shift = match &request.shift_code {
+            Some(code) => match type_index.get(code.as_str()) {
+                Some(&shift) => Some(shift),
+                None => continue,
+            },
+            None => None,
+        };
+        let kind = match request.kind {
+            RequestKind::Want => ModelRequestKind::On,
+            RequestKind::Avoid => ModelRequestKind::Off,
+        };
+        requests.push(Request { employee, day, shift, kind, weight });
+        request_origins.push(RequestOrigin::Request(index));
+    }
+    if let Some(replan) = &input.replan
+        && rules.weights.change_from_published > 0
+    {
+        for (index, assignment) in replan.published.iter().enumerate() {
+            let (Some(&employee), Some(day), Some(&shift)) = (
+                staff_index.get(&assignment.staff_id),
+                input.day_index(assignment.date),
+                type_index.get(assignment.shift_code.as_str()),
+            ) else {
+                continue;
+            };
+            requests.push(Request {
+                employee,
+                day,
+                shift: Some(shift),
+                kind: ModelRequestKind::On,
+                weight: rules.weights.change_from_published,
+            });
+            request_origins.push(RequestOrigin::KeepPublished(index));
+        }
+    }
+
+    let cover: Vec<Vec<Cover>> = (0..days)
+        .map(|day| {
+            (0..shift_count)
+                .map(|shift| {
+                    let (min, preferred) = cover_of(day, shift);
+                    Cover {
+                        min,
+                        preferred: preferred.max(min),
+                        weight_under_min: HARD_AS_SOFT_WEIGHT,
+                        weight_under_preferred: rules.weights.cover_below_preferred,
+                        weight_over_preferred: rules.weights.cover_above_preferred,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+
+    let mut supervision = Vec::new();
+    let mut supervised: Vec<_> = supervision_plan.iter().collect();
+    supervised.sort();
+    for (&supervised_shift, backups) in supervised {
+        for &backup_shift in backups.iter().flatten() {
+            supervision.push(SupervisionRule {
+                supervised_shift,
+                skill: SKILL_INDEPENDENT,
+                backup_shift,
+                weight: HARD_AS_SOFT_WEIGHT,
+            });
+        }
+    }
+
+    // Fairness: exact targets in tenths, made the model's targets through the carried balances.
+    let mut fairness = None;
+    let mut model_fairness_targets = Vec::new();
+    if rules.weights.fairness_deviation > 0 {
+        let targets = explain::fairness_targets(input)?;
+        let pool_of_role = |role: ShiftRole| match role {
+            ShiftRole::Doctor | ShiftRole::Bakvakt => Profession::Doctor,
+            ShiftRole::Nurse => Profession::Nurse,
+        };
+        let shares = explain::fairness_shares(input);
+        let pool_has_share = |pool: Profession| {
+            input.staff.iter().zip(&shares).any(|(member, share)| member.profession == pool && *share > 0.0)
+        };
+        let mut points = vec![vec![0_u32; shift_count]; days];
+        for (day, date) in dates.iter().enumerate() {
+            for (shift, shift_type) in types.iter().enumerate() {
+                if !pool_has_share(pool_of_role(shift_type.role)) {
+                    continue;
+                }
+                let (min, preferred) = cover_of(day, shift);
+                let occurrence =
+                    ShiftOccurrence::new(shift_type, *date, &rules.fairness_rates, min, preferred)?;
+                points[day][shift] = (occurrence.fairness_points.max(0.0) * FAIRNESS_SCALE).round() as u32;
+            }
+        }
+        let mut model_targets = vec![0_i64; input.staff.len()];
+        for pool in [Profession::Doctor, Profession::Nurse] {
+            let members: Vec<usize> =
+                (0..input.staff.len()).filter(|&index| input.staff[index].profession == pool).collect();
+            let pool_total: i64 = (0..days)
+                .flat_map(|day| (0..shift_count).map(move |shift| (day, shift)))
+                .filter(|&(_, shift)| pool_of_role(types[shift].role) == pool)
+                .map(|(day, shift)| i64::from(points[day][shift]) * i64::from(cover[day][shift].preferred))
+                .sum();
+            let wanted: Vec<f64> = members.iter().map(|&index| targets[index] * FAIRNESS_SCALE).collect();
+            let eligible: Vec<bool> = members.iter().map(|&index| shares[index] > 0.0).collect();
+            for (position, value) in apportion(pool_total, &wanted, &eligible).into_iter().enumerate() {
+                model_targets[members[position]] = value;
+            }
+        }
+        for (employee, target) in employees.iter_mut().zip(&model_targets) {
+            // With equal shares and balances of minus the target, the model's target formula
+            // (share of planned points plus all balances, less the own balance) gives exactly
+            // `target`, because the planned points and the balances cancel.
+            employee.share_permille = 1000;
+            employee.fairness_balance = -target;
+        }
+        fairness = Some(FairnessRule { points, weight: rules.weights.fairness_deviation });
+        model_fairness_targets = model_targets;
+    }
+
+    let shift_types: Vec<ModelShiftType> = types
+        .iter()
+        .map(|shift_type| ModelShiftType {
+            code: shift_type.code.clone(),
+            length_minutes: MODEL_MINUTES_PER_SHIFT,
+            required_skill: Some(match shift_type.role {
+                ShiftRole::Doctor => SKILL_DOCTOR,
+                ShiftRole::Bakvakt => SKILL_INDEPENDENT,
+                ShiftRole::Nurse => SKILL_NURSE,
+            }),
+        })
+        .collect();
+
+    let spec = ModelSpec {
+        days,
+        first_weekday: weekday_of(first_date),
+        shift_types,
+        forbidden_successions,
+        employees,
+        requests,
+        cover,
+        supervision,
+        fairness,
+    };
+    let model = Model::new(spec).map_err(|error| PlanError::Model(error.to_string()))?;
+    if model.fairness().is_some() {
+        for (employee, target) in model_fairness_targets.iter().enumerate() {
+            if model.fairness_target(employee) != *target {
+                notes.push("the model computes fairness targets differently from the plan's".into());
+                break;
+            }
+        }
+    }
+    Ok(CompiledPlan {
+        model,
+        dates,
+        shift_codes: types.iter().map(|shift_type| shift_type.code.clone()).collect(),
+        staff_ids: input.staff.iter().map(|member| member.id).collect(),
+        request_origins,
+        model_fairness_targets,
+        frozen,
+        notes,
+    })
+}
+
+fn weekday_of(date: NaiveDate) -> Weekday {
+    match date.weekday() {
+        chrono::Weekday::Mon => Weekday::Monday,
+        chrono::Weekday::Tue => Weekday::Tuesday,
+        chrono::Weekday::Wed => Weekday::Wednesday,
+        chrono::Weekday::Thu => Weekday::Thursday,
+        chrono::Weekday::Fri => Weekday::Friday,
+        chrono::Weekday::Sat => Weekday::Saturday,
+        chrono::Weekday::Sun => Weekday::Sunday,
+    }
+}
+
+/// Whether working `first` then `second` breaks rest, overlap or a forbidden category succession.
+fn pair_breaks_rules(
+    input: &PlanInput,
+    first_type: usize,
+    first: Slot,
+    second_type: usize,
+    second: Slot,
+) -> bool {
+    let first_shift = &input.shift_types[first_type];
+    let second_shift = &input.shift_types[second_type];
+    if first.start < second.end && second.start < first.end {
+        return true;
+    }
+    let gap = (second.start - first.end).num_minutes();
+    if gap < first_shift.min_rest_minutes(&input.rules) {
+        return true;
+    }
+    gap < FORBIDDEN_SUCCESSION_WINDOW_MINUTES
+        && input
+            .rules
+            .forbidden_successions
+            .iter()
+            .any(|rule| rule.from == first_shift.category && rule.to == second_shift.category)
+}
+
+/// Forbidden successions with day offsets, from the real times of every date of the plan.
+fn compile_successions(
+    input: &PlanInput,
+    slots: &[Vec<Slot>],
+    notes: &mut Vec<String>,
+) -> Vec<ForbiddenSuccession> {
+    let days = slots.len();
+    let shift_count = input.shift_types.len();
+    let mut successions = Vec::new();
+    let mut date_dependent = 0_usize;
+    for first in 0..shift_count {
+        let shift_type = &input.shift_types[first];
+        // The furthest a rule can reach: the shift itself, an hour of daylight saving, and the
+        // longer of its rest and the forbidden-succession window.
+        let reach_minutes = i64::from(shift_type.length_minutes)
+            + 60
+            + shift_type.min_rest_minutes(&input.rules).max(FORBIDDEN_SUCCESSION_WINDOW_MINUTES);
+        let max_offset =
+            usize::try_from(reach_minutes / (24 * 60) + 1).unwrap_or(1).min(days.saturating_sub(1));
+        for offset in 1..=max_offset {
+            let mut forbidden_then = Vec::new();
+            for then in 0..shift_count {
+                let mut any = false;
+                let mut all = true;
+                for day in 0..days - offset {
+                    let breaks =
+                        pair_breaks_rules(input, first, slots[day][first], then, slots[day + offset][then]);
+                    any |= breaks;
+                    all &= breaks;
+                }
+                if any {
+                    forbidden_then.push(then);
+                    if !all {
+                        date_dependent += 1;
+                    }
+                }
+            }
+            if forbidden_then.len() == shift_count {
+                successions.push(ForbiddenSuccession { first, then: None, day_offset: offset as u32 });
+            } else {
+                successions.extend(forbidden_then.into_iter().map(|then| ForbiddenSuccession {
+                    first,
+                    then: Some(then),
+                    day_offset: offset as u32,
+                }));
+            }
+        }
+    }
+    if date_dependent > 0 {
+        notes.push(format!(
+            "{date_dependent} shift successions break the rest or succession rules only on some dates (daylight saving) and are forbidden on every date in the model"
+        ));
+    }
+    successions
+}
+
+/// For each DOCTOR shift type: `Some(backup types)` whose same-day occurrences together cover it,
+/// or `None` when the same day's BAKVAKT types cannot cover it.
+fn plan_supervision(
+    input: &PlanInput,
+    dates: &[NaiveDate],
+    cover_of: &dyn Fn(usize, usize) -> (u32, u32),
+    notes: &mut Vec<String>,
+) -> HashMap<usize, Option<Vec<usize>>> {
+    let types = &input.shift_types;
+    let wall = |shift: usize| {
+        let start = i64::from(types[shift].start_time.hour() * 60 + types[shift].start_time.minute());
+        (start, start + i64::from(types[shift].length_minutes))
+    };
+    let backups: Vec<usize> =
+        (0..types.len()).filter(|&shift| types[shift].role == ShiftRole::Bakvakt).collect();
+    let preferred_total =
+        |shift: usize| -> u64 { (0..dates.len()).map(|day| u64::from(cover_of(day, shift).1)).sum() };
+    let mut plan = HashMap::new();
+    for supervised in (0..types.len()).filter(|&shift| types[shift].role == ShiftRole::Doctor) {
+        let (start, end) = wall(supervised);
+        let single = backups
+            .iter()
+            .copied()
+            .filter(|&backup| {
+                let (backup_start, backup_end) = wall(backup);
+                backup_start <= start && end <= backup_end
+            })
+            .max_by_key(|&backup| (preferred_total(backup), std::cmp::Reverse(backup)));
+        if let Some(backup) = single {
+            plan.insert(supervised, Some(vec![backup]));
+            continue;
+        }
+        // Greedy interval cover from the start of the doctor shift.
+        let mut chosen = Vec::new();
+        let mut reached = start;
+        while reached < end {
+            let next = backups
+                .iter()
+                .copied()
+                .filter(|backup| !chosen.contains(backup))
+                .filter(|&backup| {
+                    let (backup_start, backup_end) = wall(backup);
+                    backup_start <= reached && backup_end > reached
+                })
+                .max_by_key(|&backup| wall(backup).1);
+            match next {
+                Some(backup) => {
+                    reached = wall(backup).1;
+                    chosen.push(backup);
+                }
+                None => break,
+            }
+        }
+        if reached >= end {
+            plan.insert(supervised, Some(chosen));
+        } else {
+            if input.staff.iter().any(|member| {
+                member.profession == Profession::Doctor
+                    && !member.may_work_alone(&input.competence_rule, input.first_date)
+            }) {
+                notes.push(format!(
+                    "no same-day bakvakt shift covers {}: doctors who may not work alone are kept off it in the model",
+                    types[supervised].code
+                ));
+            }
+            plan.insert(supervised, None);
+        }
+    }
+    plan
+}
+
+/// Cells that re-planning freezes: on a day whose every shift starts before the freeze instant,
+/// every employee's cell; on the day of the freeze instant, the cells of the published holders of
+/// the shifts that started before it.
+fn frozen_cells(
+    input: &PlanInput,
+    dates: &[NaiveDate],
+    slots: &[Vec<Slot>],
+) -> Result<Vec<FrozenCell>, PlanError> {
+    let Some(replan) = &input.replan else { return Ok(Vec::new()) };
+    let mut held: HashMap<(usize, usize), usize> = HashMap::new();
+    for assignment in &replan.published {
+        let (Some(employee), Some(day), Some(shift)) = (
+            input.staff.iter().position(|member| member.id == assignment.staff_id),
+            input.day_index(assignment.date),
+            input.shift_types.iter().position(|shift_type| shift_type.code == assignment.shift_code),
+        ) else {
+            continue;
+        };
+        held.entry((employee, day)).or_insert(shift);
+    }
+    let mut frozen = Vec::new();
+    for (day, _) in dates.iter().enumerate() {
+        let whole_day = slots[day].iter().all(|slot| slot.start < replan.freeze_before);
+        for employee in 0..input.staff.len() {
+            let shift = held.get(&(employee, day)).copied();
+            let holds_started = shift.is_some_and(|shift| slots[day][shift].start < replan.freeze_before);
+            if whole_day || holds_started {
+                frozen.push(FrozenCell { employee, day, shift });
+            }
+        }
+    }
+    Ok(frozen)
+}
+
+/// Splits a limit among items in proportion to weights, rounding down (so the parts never add up
+/// to more than the limit); equal parts when every weight is zero.
+fn split_limit(limit: u32, weights: &[u64]) -> Vec<u32> {
+    if weights.is_empty() {
+        return Vec::new();
+    }
+    let total: u64 = weights.iter().sum();
+    if total == 0 {
+        let part = limit / weights.len() as u32;
+        return vec![part; weights.len()];
+    }
+    weights.iter().map(|weight| (u64::from(limit) * weight / total) as u32).collect()
+}
+
+/// Integers close to `wanted` that add up to `total` exactly: floors, then the difference handed
+/// out one by one by largest (or, when taking away, smallest) fractional part, among the
+/// eligible positions only (all positions when none is eligible).
+pub(crate) fn apportion(total: i64, wanted: &[f64], eligible: &[bool]) -> Vec<i64> {
+    let mut values: Vec<i64> =
+        wanted.iter().zip(eligible).map(|(value, ok)| if *ok { value.floor() as i64 } else { 0 }).collect();
+    let mut order: Vec<usize> = (0..wanted.len()).filter(|&index| eligible[index]).collect();
+    if order.is_empty() {
+        return values;
+    }
+    let fraction = |index: usize| wanted[index] - wanted[index].floor();
+    let mut difference = total - values.iter().sum::<i64>();
+    if difference >= 0 {
+        order.sort_by(|&a, &b| fraction(b).total_cmp(&fraction(a)).then(a.cmp(&b)));
+        let mut position = 0;
+        while difference > 0 {
+            values[order[position % order.len()]] += 1;
+            difference -= 1;
+            position += 1;
+        }
+    } else {
+        order.sort_by(|&a, &b| fraction(a).total_cmp(&fraction(b)).then(a.cmp(&b)));
+        let mut position = 0;
+        while difference < 0 {
+            values[order[position % order.len()]] -= 1;
+            difference += 1;
+            position += 1;
+        }
+    }
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apportioned_values_add_up_and_stay_close() {
+        let values = apportion(10, &[3.4, 3.3, 3.3], &[true, true, true]);
+        assert_eq!(values.iter().sum::<i64>(), 10);
+        assert_eq!(values, vec![4, 3, 3]);
+        let values = apportion(9, &[3.6, 3.6, 3.6], &[true, true, false]);
+        assert_eq!(values.iter().sum::<i64>(), 9);
+        assert_eq!(values[2], 0);
+        assert_eq!(apportion(2, &[1.9, 1.9], &[true, true]), vec![1, 1]);
+    }
+
+    #[test]
+    fn limits_split_without_exceeding() {
+        assert_eq!(split_limit(5, &[10, 10]), vec![2, 2]);
+        assert_eq!(split_limit(5, &[30, 10]), vec![3, 1]);
+        assert_eq!(split_limit(4, &[0, 0]), vec![2, 2]);
+    }
+}

@@ -1,0 +1,297 @@
+//! The compiled model against the exact explanation: equal objectives where both apply, rosters
+//! and assignments round-tripping, fairness targets carried into the model, an end-to-end solve
+//! of a small district, re-planning, and validation of edits and swaps.
+
+mod common;
+
+use std::sync::atomic::AtomicBool;
+
+use allmenn_legevakt::compile::compile;
+use allmenn_legevakt::explain::{
+    ConstraintKind, EditKind, Edit, apply_edits, direct_swap, explain, fairness_targets, hand_over, validate_edits,
+};
+use allmenn_legevakt::plan::{Assignment, PlanInput, Profession, Replan, RequestKind, ShiftRequest, Unavailability};
+use allmenn_legevakt::solve::{SolveMode, SolveSettings, solve};
+use allmenn_scheduler::evaluate::{SoftKind, evaluate};
+use chrono::{NaiveDate, TimeZone, Utc};
+use chrono_tz::Europe::Oslo;
+use common::*;
+
+fn day(offset: u64) -> NaiveDate {
+    date(2026, 3, 2).checked_add_days(chrono::Days::new(offset)).unwrap()
+}
+
+fn request(number: u128, staff: u128, on: NaiveDate, code: Option<&str>, kind: RequestKind, weight: u32) -> ShiftRequest {
+    ShiftRequest { id: id(number), staff_id: id(staff), date: on, shift_code: code.map(str::to_owned), kind, weight }
+}
+
+/// Three days, five independent doctors, requests and a published roster to re-plan from.
+fn small_plan() -> (PlanInput, Vec<Assignment>) {
+    let staff = (1..=5).map(|n| doctor(n, "Lege", &format!("Nummer{n}"), true)).collect();
+    let mut input = plan(day(0), day(2), staff);
+    for offset in 0..3 {
+        input.cover.push(cover(day(offset), "D", 1, 2));
+        input.cover.push(cover(day(offset), "K", 1, if offset == 1 { 0 } else { 1 }));
+        input.cover.push(cover(day(offset), "N", 1, 1));
+        input.cover.push(cover(day(offset), "BV", 0, 1));
+    }
+    // K on day 1 has minimum and preferred 0... and a minimum above preferred is invalid, so:
+    input.cover.retain(|row| !(row.date == day(1) && row.shift_code == "K"));
+    input.requests = vec![
+        request(31, 1, day(0), Some("D"), RequestKind::Want, 3),
+        request(32, 2, day(1), None, RequestKind::Avoid, 2),
+        request(33, 3, day(2), Some("D"), RequestKind::Want, 4),
+        request(34, 4, day(0), None, RequestKind::Want, 1),
+    ];
+    input.replan = Some(Replan {
+        published: vec![
+            assign(day(0), "D", id(1)),
+            assign(day(0), "K", id(2)),
+            assign(day(0), "N", id(3)),
+            assign(day(2), "N", id(1)),
+            assign(day(1), "D", id(2)),
+        ],
+        freeze_before: Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap(),
+    });
+    let roster = vec![
+        Assignment { pinned: true, ..assign(day(0), "D", id(1)) },
+        assign(day(0), "K", id(2)),
+        assign(day(0), "N", id(3)),
+        assign(day(0), "BV", id(4)),
+        assign(day(1), "D", id(2)),
+        assign(day(1), "K", id(1)),
+        assign(day(1), "N", id(4)),
+        assign(day(2), "D", id(1)),
+        assign(day(2), "K", id(4)),
+        assign(day(2), "N", id(2)),
+        assign(day(2), "BV", id(3)),
+    ];
+    (input, roster)
+}
+
+#[test]
+fn explain_and_the_scheduler_evaluator_agree_where_both_apply() {
+    let (mut input, roster) = small_plan();
+    input.rules.weights.fairness_deviation = 0;
+    let explanation = explain(&input, &roster).unwrap();
+    assert_eq!(explanation.score.hard_violations, 0, "{:#?}", explanation.violations);
+    let compiled = compile(&input).unwrap();
+    let conversion = compiled.roster_from_assignments(&roster).unwrap();
+    assert!(conversion.unrepresentable.is_empty());
+    let evaluation = evaluate(compiled.model(), &conversion.roster).unwrap();
+    assert!(evaluation.is_feasible(), "{:?}", evaluation.hard_violations);
+    assert_eq!(evaluation.cost_of(SoftKind::CoverBelowMinimum), 0);
+    assert_eq!(evaluation.cost_of(SoftKind::Supervision), 0);
+    assert_eq!(explanation.score.objective, evaluation.objective);
+
+    // Term by term.
+    let sum = |kinds: &[ConstraintKind]| -> i64 {
+        explanation.violations.iter().filter(|violation| kinds.contains(&violation.kind)).map(|v| v.cost).sum()
+    };
+    assert_eq!(sum(&[ConstraintKind::CoverBelowPreferred]), evaluation.cost_of(SoftKind::CoverBelowPreferred));
+    assert_eq!(sum(&[ConstraintKind::CoverAbovePreferred]), evaluation.cost_of(SoftKind::CoverAbovePreferred));
+    assert_eq!(
+        sum(&[ConstraintKind::RequestWant, ConstraintKind::ChangeFromPublished]),
+        evaluation.cost_of(SoftKind::ShiftOnRequest)
+    );
+    assert_eq!(sum(&[ConstraintKind::RequestAvoid]), evaluation.cost_of(SoftKind::ShiftOffRequest));
+    // The expected terms: D below preferred on three days and BV on day 1 (4 × 100), K above
+    // preferred on day 1 (50), the avoid request of doctor 2 (2 × 10), the want request of
+    // doctor 3 (4 × 10), the published N of doctor 1 on day 2 moved (1000).
+    assert_eq!(explanation.score.objective, 400 + 50 + 20 + 40 + 1000);
+    assert_eq!(explanation.of_kind(ConstraintKind::ChangeFromPublished).count(), 1);
+    // The costs add up by person and by day.
+    let by_staff: i64 = explanation.staff_costs.iter().map(|cost| cost.cost).sum();
+    assert_eq!(by_staff + explanation.cost_without_staff, explanation.score.objective);
+    let by_day: i64 = explanation.day_costs.iter().map(|cost| cost.cost).sum();
+    assert_eq!(by_day + explanation.cost_without_day, explanation.score.objective);
+
+    // With fairness the two differ only in the fairness term (squared versus linear surrogate).
+    input.rules.weights.fairness_deviation = 1;
+    let explanation = explain(&input, &roster).unwrap();
+    let compiled = compile(&input).unwrap();
+    let evaluation = evaluate(compiled.model(), &compiled.roster_from_assignments(&roster).unwrap().roster).unwrap();
+    let fairness: i64 = explanation.of_kind(ConstraintKind::Fairness).map(|violation| violation.cost).sum();
+    assert!(fairness > 0);
+    assert_eq!(explanation.score.objective - fairness, evaluation.objective - evaluation.cost_of(SoftKind::Fairness));
+}
+
+#[test]
+fn rosters_and_assignments_round_trip() {
+    let (input, roster) = small_plan();
+    let compiled = compile(&input).unwrap();
+    let conversion = compiled.roster_from_assignments(&roster).unwrap();
+    let back = compiled.assignments_from_roster(&conversion.roster, &roster).unwrap();
+    let mut expected = roster.clone();
+    expected.sort();
+    assert_eq!(back, expected);
+    assert!(back.iter().find(|assignment| assignment.staff_id == id(1) && assignment.date == day(0)).unwrap().pinned);
+    // The other direction.
+    let again = compiled.roster_from_assignments(&back).unwrap();
+    assert_eq!(again.roster, conversion.roster);
+    // A second shift starting the same day is reported, not silently lost.
+    let mut doubled = roster.clone();
+    doubled.push(assign(day(1), "BV", id(3)));
+    doubled.push(assign(day(1), "N", id(3)));
+    let conversion = compiled.roster_from_assignments(&doubled).unwrap();
+    assert_eq!(conversion.unrepresentable.len(), 1);
+    assert!(compiled.roster_from_assignments(&[assign(day(9), "D", id(1))]).is_err());
+    assert!(compiled.roster_from_assignments(&[assign(day(0), "D", id(99))]).is_err());
+}
+
+#[test]
+fn fairness_targets_are_shared_and_carried_into_the_model() {
+    let mut input = district();
+    input.staff[0].fairness_balance = 30.0;
+    input.staff[1].fairness_balance = -30.0;
+    input.staff[2].participation_percentage = 50;
+    let targets = fairness_targets(&input).unwrap();
+    let total: f64 = input
+        .occurrences()
+        .unwrap()
+        .iter()
+        .map(|occurrence| occurrence.fairness_points * f64::from(occurrence.preferred))
+        .sum();
+    assert!((targets.iter().sum::<f64>() - total).abs() < 1e-6);
+    // The doctor aged 61 is exempt for the whole period and gets no target.
+    assert_eq!(targets[5], 0.0);
+    // A positive balance lowers the target, a negative one raises it, half a share halves it.
+    let plain = targets[3];
+    assert!(targets[0] < plain && targets[1] > plain);
+    assert!((targets[0] - (plain - 30.0)).abs() < 1e-6);
+    assert!((targets[2] - plain / 2.0).abs() < 1e-6);
+
+    let compiled = compile(&input).unwrap();
+    assert!(compiled.approximation_notes().iter().all(|note| !note.contains("fairness targets")));
+    for (employee, target) in compiled.model_fairness_targets().iter().enumerate() {
+        assert_eq!(compiled.model().fairness_target(employee), *target, "employee {employee}");
+        assert!((*target as f64 / 10.0 - targets[employee]).abs() <= 1.0, "employee {employee}");
+    }
+}
+
+fn settings(seed: u64, iterations: u64, mode: SolveMode) -> SolveSettings {
+    SolveSettings { mode, seed, time_limit: None, max_iterations: Some(iterations), threads: 1 }
+}
+
+#[test]
+fn a_small_district_solves_to_zero_hard_violations_deterministically() {
+    let input = district();
+    let never = AtomicBool::new(false);
+    let mut reports = 0;
+    let first = solve(&input, &settings(7, 150_000, SolveMode::FromScratch), &never, &mut |_| reports += 1).unwrap();
+    let explanation = &first.explanation;
+    assert_eq!(explanation.score.hard_violations, 0, "{:#?}", explanation.hard_violations().collect::<Vec<_>>());
+    assert!(reports > 0);
+    // Every D, K and N is staffed, nobody exempt works, and juniors always have a bakvakt.
+    for offset in 0..14 {
+        for code in ["D", "K", "N"] {
+            let staffed = first.assignments.iter().filter(|a| a.date == day(offset) && a.shift_code == code).count();
+            assert_eq!(staffed, 1, "{code} on {}", day(offset));
+        }
+    }
+    assert!(first.assignments.iter().all(|assignment| assignment.staff_id != id(6)));
+    assert!(first.assignments.iter().any(|assignment| assignment.staff_id == id(7)), "juniors take shifts too");
+    assert_eq!(explanation.totals.iter().map(|totals| totals.shifts).sum::<u32>() as usize, first.assignments.len());
+    let second = solve(&input, &settings(7, 150_000, SolveMode::FromScratch), &never, &mut |_| {}).unwrap();
+    assert_eq!(first.assignments, second.assignments);
+}
+
+#[test]
+fn replanning_keeps_frozen_shifts_and_moves_only_what_must_move() {
+    let mut input = district();
+    let never = AtomicBool::new(false);
+    let published = solve(&input, &settings(3, 150_000, SolveMode::FromScratch), &never, &mut |_| {}).unwrap();
+    assert_eq!(published.explanation.score.hard_violations, 0);
+    // Someone with shifts in the second week falls ill from Tuesday 10 to Thursday 12 March.
+    let sick_start = Oslo.with_ymd_and_hms(2026, 3, 10, 0, 0, 0).unwrap().with_timezone(&Utc);
+    let sick_end = Oslo.with_ymd_and_hms(2026, 3, 13, 0, 0, 0).unwrap().with_timezone(&Utc);
+    let occurrences = input.occurrences_by_id().unwrap();
+    let sick = (1..=8)
+        .map(id)
+        .find(|staff| {
+            published.assignments.iter().any(|assignment| {
+                let occurrence = &occurrences[&assignment.shift_id()];
+                assignment.staff_id == *staff && occurrence.start < sick_end && sick_start < occurrence.end
+            })
+        })
+        .expect("someone works in the span");
+    let index = input.staff.iter().position(|member| member.id == sick).unwrap();
+    input.staff[index].unavailability.push(Unavailability { start: sick_start, end: sick_end });
+    let freeze = Oslo.with_ymd_and_hms(2026, 3, 9, 12, 0, 0).unwrap().with_timezone(&Utc);
+    input.replan = Some(Replan { published: published.assignments.clone(), freeze_before: freeze });
+    input.assignments = published.assignments.clone();
+
+    let before = explain(&input, &published.assignments).unwrap();
+    assert!(before.of_kind(ConstraintKind::Unavailable).count() > 0);
+    let replanned = solve(&input, &settings(5, 150_000, SolveMode::Replan), &never, &mut |_| {}).unwrap();
+    let explanation = &replanned.explanation;
+    assert_eq!(explanation.score.hard_violations, 0, "{:#?}", explanation.hard_violations().collect::<Vec<_>>());
+    // Frozen shifts are exactly as published.
+    let frozen = |assignments: &[Assignment]| -> Vec<Assignment> {
+        assignments.iter().filter(|a| occurrences[&a.shift_id()].start < freeze).cloned().collect()
+    };
+    assert_eq!(frozen(&replanned.assignments), frozen(&published.assignments));
+    // Each move is reported and costs the weight; there are few of them.
+    let moved: Vec<&Assignment> =
+        published.assignments.iter().filter(|p| !replanned.assignments.iter().any(|a| a.same_slot(p))).collect();
+    let reported = explanation.of_kind(ConstraintKind::ChangeFromPublished).count();
+    assert_eq!(reported, moved.len());
+    assert!(!moved.is_empty() && moved.len() <= 8, "{} moves", moved.len());
+    assert!(moved.iter().all(|assignment| occurrences[&assignment.shift_id()].start >= freeze));
+}
+
+#[test]
+fn edits_and_swaps_report_what_they_add() {
+    let (input, roster) = small_plan();
+    // Doctor 3 ends a night at 08:00 on day 1: a D that day breaks rest.
+    let edits = [Edit { kind: EditKind::Assign, date: day(1), shift_code: "D".into(), staff_id: id(3) }];
+    let outcome = validate_edits(&input, &roster, &edits).unwrap();
+    assert!(!outcome.is_acceptable());
+    assert_eq!(outcome.added_hard_violations.len(), 1);
+    assert_eq!(outcome.added_hard_violations[0].kind, ConstraintKind::Rest);
+    assert_eq!(outcome.added_hard_violations[0].staff_id, Some(id(3)));
+    assert!(outcome.assignments.iter().any(|a| a.staff_id == id(3) && a.date == day(1) && a.pinned));
+
+    // Giving doctor 1's D on day 0 to the free doctor 5 is fine, but loses doctor 1's request.
+    let outcome = validate_edits(&input, &roster, &hand_over((day(0), "D"), id(1), id(5))).unwrap();
+    assert!(outcome.is_acceptable(), "{:?}", outcome.added_hard_violations);
+    assert!(outcome.added_soft_violations.iter().any(|v| v.kind == ConstraintKind::RequestWant && v.staff_id == Some(id(1))));
+    assert!(outcome.explanation.score.objective > outcome.score_before.objective);
+
+    // A direct swap between doctor 1 (D on day 2) and doctor 4 (K on day 2) puts each on the
+    // other's shift; doctor 1 then has K after their own K of day 1, which is fine.
+    let swap = direct_swap((day(2), "D"), id(1), (day(2), "K"), id(4));
+    let swapped = apply_edits(&input, &roster, &swap).unwrap();
+    assert!(swapped.iter().any(|a| a.staff_id == id(4) && a.date == day(2) && a.shift_code == "D"));
+    assert!(swapped.iter().any(|a| a.staff_id == id(1) && a.date == day(2) && a.shift_code == "K"));
+    // Doctor 4 worked N on day 1 until 08:00: D at 08:00 on day 2 breaks rest.
+    let outcome = validate_edits(&input, &roster, &swap).unwrap();
+    assert_eq!(outcome.added_hard_for(&[id(1), id(4)]).len(), 1);
+
+    // Unassigning someone who is not on the shift is an error.
+    let wrong = [Edit { kind: EditKind::Unassign, date: day(0), shift_code: "D".into(), staff_id: id(5) }];
+    assert!(validate_edits(&input, &roster, &wrong).is_err());
+}
+
+#[test]
+fn nurses_have_their_own_fairness_pool() {
+    let mut input = plan(day(0), day(6), vec![doctor(1, "Ola", "Lege", true), nurse(2, "Siv", "Pleier"), nurse(3, "Tor", "Pleier")]);
+    input.shift_types.push(shift_type(
+        "SK",
+        "Sykepleier kveld",
+        time(16, 0),
+        420,
+        allmenn_legevakt::plan::ShiftCategory::Evening,
+        allmenn_legevakt::plan::ShiftMode::OnSite,
+        allmenn_legevakt::plan::ShiftRole::Nurse,
+    ));
+    for offset in 0..7 {
+        input.cover.push(cover(day(offset), "K", 1, 1));
+        input.cover.push(cover(day(offset), "SK", 1, 1));
+    }
+    let targets = fairness_targets(&input).unwrap();
+    let nurse_total: f64 = 7.0 * 7.0 * 1.5;
+    assert!((targets[1] + targets[2] - nurse_total).abs() < 1e-6);
+    assert!((targets[0] - 7.0 * 7.0 * 1.5).abs() < 1e-6);
+    assert_eq!(input.staff[1].profession, Profession::Nurse);
+}

@@ -1,0 +1,280 @@
+//! SolveShiftPlan: runs the roster optimiser on a blocking thread, streams progress to the caller,
+//! and stores the result as a new draft version. A solve stops at its time limit, when the caller
+//! closes the stream, or when anyone calls CancelShiftPlanSolve (on any replica: the flag is in the
+//! database and polled once a second).
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use allmenn_legevakt::solve::{SolveMode, SolveSettings};
+use allmenn_proto::v1 as pb;
+use allmenn_store::{
+    Resource, RuleViolation, StoreError,
+    entity::legevakt::plan_solve,
+    legevakt::{self as repo, NewVersion},
+};
+use chrono::Utc;
+use tokio::sync::{mpsc, watch};
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Status, codegen::BoxStream};
+use uuid::Uuid;
+
+use super::{Legevakt, convert as lv, load, planning, plans::rows};
+use crate::{
+    convert as common,
+    error::{ApiError, Violations},
+    idempotency,
+};
+
+const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(60);
+const MAX_TIME_LIMIT: Duration = Duration::from_secs(3600);
+const DEFAULT_PROGRESS_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The best result so far, as the optimiser reports it.
+#[derive(Clone, Copy, Debug, Default)]
+struct Snapshot {
+    elapsed: Duration,
+    best_objective: Option<i64>,
+    hard_violations: usize,
+    iterations: u64,
+}
+
+fn duration(
+    violations: &mut Violations,
+    field: &str,
+    value: Option<&prost_types::Duration>,
+) -> Option<Duration> {
+    let value = value?;
+    let parsed = u64::try_from(value.seconds)
+        .ok()
+        .zip(u32::try_from(value.nanos).ok())
+        .map(|(seconds, nanos)| Duration::new(seconds, nanos));
+    if parsed.is_none() {
+        violations.add(field, "must be a non-negative duration");
+    }
+    parsed
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+pub(super) async fn solve(
+    service: &Legevakt,
+    request: pb::SolveShiftPlanRequest,
+) -> Result<BoxStream<pb::SolveShiftPlanResponse>, ApiError> {
+    let mut violations = Violations::new();
+    idempotency::check_request_id(&mut violations, &request.request_id);
+    let plan_id = common::resource_id(&mut violations, "plan_id", &request.plan_id);
+    let mode = pb::SolveMode::try_from(request.mode).unwrap_or(pb::SolveMode::FromScratch);
+    if request.base_version < 0 {
+        violations.add("base_version", "must not be negative");
+    }
+    let time_limit =
+        duration(&mut violations, "time_limit", request.time_limit.as_ref()).unwrap_or(DEFAULT_TIME_LIMIT);
+    if !(Duration::from_secs(1)..=MAX_TIME_LIMIT).contains(&time_limit) {
+        violations.add("time_limit", "must be between 1 s and 1 h");
+    }
+    let interval = duration(&mut violations, "progress_interval", request.progress_interval.as_ref())
+        .unwrap_or(DEFAULT_PROGRESS_INTERVAL);
+    if !(Duration::from_millis(100)..=Duration::from_secs(60)).contains(&interval) {
+        violations.add("progress_interval", "must be between 100 ms and 1 min");
+    }
+    let freeze = request
+        .replan_from_time
+        .as_ref()
+        .and_then(|time| common::timestamp(&mut violations, "replan_from_time", time))
+        .unwrap_or_else(Utc::now);
+    let plan_id = violations.into_result(|| plan_id)?;
+
+    let plan = repo::get_plan(service.store.connection(), plan_id).await?;
+    let base_version = match (mode, request.base_version) {
+        (pb::SolveMode::Replan, 0) => {
+            if plan.published_version == 0 {
+                return Err(StoreError::from(RuleViolation::NoPublishedVersion).into());
+            }
+            plan.published_version
+        }
+        (_, 0) => plan.latest_version,
+        (_, version) => version,
+    };
+    let loaded = load::load(&service.store, plan_id, base_version).await?;
+    let mut input = planning::input(&loaded, &rows(&loaded.assignments));
+    let settings = SolveSettings {
+        mode: match mode {
+            pb::SolveMode::Improve => SolveMode::Improve,
+            pb::SolveMode::Replan => SolveMode::Replan,
+            _ => SolveMode::FromScratch,
+        },
+        seed: request.seed.unwrap_or_else(rand::random),
+        time_limit: Some(time_limit),
+        max_iterations: None,
+        threads: std::thread::available_parallelism().map_or(1, |cores| cores.get().min(2)),
+    };
+    if mode == pb::SolveMode::Replan {
+        input.replan = Some(planning::replan(&loaded, freeze));
+    }
+    if let Err(error) = input.check() {
+        return Err(planning::plan_error(error));
+    }
+    let permit =
+        service.solver_slots.clone().try_acquire_owned().map_err(|_| ApiError::ResourceExhausted {
+            message: "the server runs as many solves as it allows; retry later".to_owned(),
+            reason: "SOLVER_BUSY",
+        })?;
+
+    let row = plan_solve::Model {
+        id: Uuid::now_v7(),
+        plan_id,
+        mode: lv::solve_mode_name(mode).to_owned(),
+        state: "running".to_owned(),
+        base_version,
+        seed: i64::from_ne_bytes(settings.seed.to_ne_bytes()),
+        time_limit_ms: millis(time_limit),
+        elapsed_ms: 0,
+        best_hard_violations: None,
+        best_objective: None,
+        time_to_best_ms: 0,
+        iterations: 0,
+        result_version: 0,
+        cancel_requested: false,
+        started_at: Utc::now(),
+        ended_at: None,
+        message: String::new(),
+    };
+    let transaction = service.store.begin_write().await?;
+    repo::lock_plan(&transaction, plan_id, None).await?;
+    if repo::running_solve(&transaction, plan_id).await?.is_some() {
+        return Err(StoreError::from(RuleViolation::SolveRunning).into());
+    }
+    let solve =
+        repo::insert::<_, plan_solve::ActiveModel>(&transaction, row, Resource::ShiftPlanSolve).await?;
+    transaction.commit().await.map_err(StoreError::from_db)?;
+
+    let (sender, receiver) = mpsc::channel::<Result<pb::SolveShiftPlanResponse, Status>>(16);
+    let _ = sender.try_send(Ok(pb::SolveShiftPlanResponse { solve: Some(lv::solve_message(&solve)) }));
+    let store = service.store.clone();
+    tokio::spawn(async move {
+        let _permit = permit;
+        let final_state = run(store.clone(), solve.clone(), input, settings, interval, sender.clone()).await;
+        let message = match final_state {
+            Ok(solve) => Ok(pb::SolveShiftPlanResponse { solve: Some(lv::solve_message(&solve)) }),
+            Err(error) => {
+                // Record the failure so that GetShiftPlanSolve tells the truth.
+                let mut failed = solve;
+                failed.state = "failed".to_owned();
+                failed.ended_at = Some(Utc::now());
+                failed.message = "the solve failed; see the server log".to_owned();
+                let _ = repo::save_solve(store.connection(), failed).await;
+                Err(Status::from(error))
+            }
+        };
+        let _ = sender.send(message).await;
+    });
+    Ok(Box::pin(ReceiverStream::new(receiver)))
+}
+
+/// Runs the optimiser to the end and stores its result; returns the finished solve row.
+async fn run(
+    store: allmenn_store::Store,
+    mut solve: plan_solve::Model,
+    input: allmenn_legevakt::plan::PlanInput,
+    settings: SolveSettings,
+    interval: Duration,
+    sender: mpsc::Sender<Result<pb::SolveShiftPlanResponse, Status>>,
+) -> Result<plan_solve::Model, ApiError> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let (progress_sender, mut progress) = watch::channel(Snapshot::default());
+    let blocking_cancel = cancel.clone();
+    let blocking_input = input.clone();
+    let mut worker = tokio::task::spawn_blocking(move || {
+        allmenn_legevakt::solve::solve(&blocking_input, &settings, &blocking_cancel, &mut |report| {
+            let _ = progress_sender.send(Snapshot {
+                elapsed: report.elapsed,
+                best_objective: report.best_objective,
+                hard_violations: report.hard_violations,
+                iterations: report.iterations,
+            });
+        })
+    });
+    let started = Instant::now();
+    let mut cancelled_by_client = false;
+    let mut ticker = tokio::time::interval(interval);
+    let mut last_poll = Instant::now();
+    let outcome = loop {
+        tokio::select! {
+            result = &mut worker => break result,
+            _ = ticker.tick() => {
+                let snapshot = *progress.borrow_and_update();
+                solve.elapsed_ms = millis(started.elapsed());
+                solve.iterations = i64::try_from(snapshot.iterations).unwrap_or(i64::MAX);
+                if let Some(objective) = snapshot.best_objective {
+                    solve.best_objective = Some(objective);
+                    solve.best_hard_violations = Some(i32::try_from(snapshot.hard_violations).unwrap_or(i32::MAX));
+                    solve.time_to_best_ms = millis(snapshot.elapsed);
+                }
+                if sender.is_closed() {
+                    cancelled_by_client = true;
+                    cancel.store(true, Ordering::Relaxed);
+                } else {
+                    let _ = sender.try_send(Ok(pb::SolveShiftPlanResponse { solve: Some(lv::solve_message(&solve)) }));
+                }
+                if last_poll.elapsed() >= Duration::from_secs(1) {
+                    last_poll = Instant::now();
+                    if repo::solve_cancel_requested(store.connection(), solve.id).await.unwrap_or(false) {
+                        cancelled_by_client = true;
+                        cancel.store(true, Ordering::Relaxed);
+                    }
+                    solve = repo::save_solve(store.connection(), solve.clone()).await.unwrap_or(solve);
+                }
+            }
+        }
+    };
+    let outcome = outcome
+        .map_err(|_| ApiError::Internal("the optimiser task stopped unexpectedly"))?
+        .map_err(planning::plan_error)?;
+    let evaluated = planning::evaluated(&input, &outcome.explanation);
+    let roster = planning::roster_rows(&outcome.assignments);
+    let transaction = store.begin_write().await?;
+    let plan = repo::lock_plan(&transaction, solve.plan_id, None).await?;
+    let (_, version) = repo::add_version(
+        &transaction,
+        plan,
+        NewVersion {
+            source: "solve",
+            base_version: solve.base_version,
+            hard_violations: evaluated.hard_violations,
+            objective: evaluated.objective,
+            solve_id: Some(solve.id),
+            swap_id: None,
+            note: String::new(),
+            published: false,
+        },
+        roster,
+    )
+    .await?;
+    solve.state = if cancelled_by_client { "cancelled" } else { "succeeded" }.to_owned();
+    solve.result_version = version.version;
+    solve.elapsed_ms = millis(started.elapsed());
+    solve.iterations = i64::try_from(outcome.iterations).unwrap_or(i64::MAX);
+    solve.best_hard_violations = Some(evaluated.hard_violations);
+    solve.best_objective = Some(evaluated.objective);
+    solve.time_to_best_ms = millis(outcome.time_to_best);
+    solve.ended_at = Some(Utc::now());
+    let solve = repo::save_solve(&transaction, solve).await?;
+    transaction.commit().await.map_err(StoreError::from_db)?;
+    tracing::info!(
+        solve.id = %solve.id,
+        solve.state = %solve.state,
+        solve.version = version.version,
+        solve.hard_violations = evaluated.hard_violations,
+        solve.objective = evaluated.objective,
+        "solve finished"
+    );
+    Ok(solve)
+}
