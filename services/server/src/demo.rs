@@ -64,9 +64,157 @@ pub async fn seed(store: &Store) -> Result<bool, allmenn_store::StoreError> {
     if !bulk::is_empty(&transaction).await? {
         return Ok(false);
     }
-    bulk::load(&transaction, &population()).await?;
+    let population = population();
+    bulk::load(&transaction, &population).await?;
+    seed_legevakt(&transaction, &population).await?;
     transaction.commit().await.map_err(allmenn_store::StoreError::from_db)?;
     Ok(true)
+}
+
+/// The id of the demo's legevakt district.
+pub fn legevakt_district_id() -> Uuid {
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 0x6c65_6765_7661_6b74);
+    deterministic_uuid(&mut rng)
+}
+
+/// The demo legevakt district: the host and participating kommune, D/K/N doctor shifts, an
+/// on-call bakvakt, an evening nurse shift and a weekly cover template; the demo's GPs as its doctors
+/// (mixed competence: about one in five needs a bakvakt; several are 60 or over and so exempt) and
+/// five nurses.
+async fn seed_legevakt<C: allmenn_store::Connection>(
+    transaction: &C,
+    population: &Population,
+) -> Result<(), allmenn_store::StoreError> {
+    use allmenn_proto::v1 as pb;
+    use allmenn_store::{
+        Resource,
+        entity::legevakt::{district, shift_type, staff_member},
+        legevakt::insert,
+    };
+    use prost::Message;
+
+    let now = Utc::now();
+    let district_id = legevakt_district_id();
+    let mut template = pb::WeeklyCoverTemplate::default();
+    for day in 1..=7 {
+        for (code, count) in [("D", 1), ("K", 1), ("N", 1), ("SK", 1)] {
+            template.rows.push(pb::CoverTemplateRow {
+                day_of_week: day,
+                shift_type_code: code.to_owned(),
+                min_count: count,
+                preferred_count: count,
+            });
+        }
+    }
+    insert::<_, district::ActiveModel>(
+        transaction,
+        district::Model {
+            id: district_id,
+            name: "Fjordbyen interkommunale legevakt".to_owned(),
+            host_kommune_number: HOST_KOMMUNE.to_owned(),
+            participant_kommune_numbers: PARTICIPANT_KOMMUNE.to_owned(),
+            default_rules: crate::legevakt::default_rules().encode_to_vec(),
+            competence_rule: crate::legevakt::default_competence_rule().encode_to_vec(),
+            default_cover_template: template.encode_to_vec(),
+            exemption_age_years: 60,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        },
+        Resource::LegevaktDistrict,
+    )
+    .await?;
+    for (code, name, start_minute, length, category, mode, role) in [
+        ("D", "Dagvakt", 8 * 60, 480, "day", "on_site", "doctor"),
+        ("K", "Kveldsvakt", 16 * 60, 420, "evening", "on_site", "doctor"),
+        ("N", "Nattevakt", 23 * 60, 540, "night", "on_site", "doctor"),
+        ("BV", "Bakvakt", 16 * 60, 960, "evening", "on_call", "bakvakt"),
+        ("SK", "Sykepleier kveld", 16 * 60, 420, "evening", "on_site", "nurse"),
+    ] {
+        insert::<_, shift_type::ActiveModel>(
+            transaction,
+            shift_type::Model {
+                district_id,
+                code: code.to_owned(),
+                name: name.to_owned(),
+                start_minute,
+                length_minutes: length,
+                category: category.to_owned(),
+                mode: mode.to_owned(),
+                role: role.to_owned(),
+                fairness_points: None,
+                color: String::new(),
+                min_rest_hours_after: None,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            },
+            Resource::ShiftType,
+        )
+        .await?;
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 0x7374_6166_66);
+    for (index, gp) in population.gps.iter().enumerate() {
+        // One in five is early in their career: short clinical service and one course missing.
+        let junior = index % 5 == 4;
+        let facts = pb::CompetenceFacts {
+            general_practice_specialist: gp.general_practice_specialist && !junior,
+            approved_general_practitioner: !junior,
+            clinical_service_months: if junior { 12 + (index as i32 % 12) } else { 60 + index as i32 * 7 },
+            municipal_gp_months: if junior { 6 } else { 36 },
+            legevakt_shifts_completed: if junior { 10 } else { 80 },
+            acute_medicine_course_date: Some(pb::Date { year: 2022, month: 3, day: 1 }),
+            violence_course_date: (!junior).then_some(pb::Date { year: 2022, month: 9, day: 1 }),
+            lis1_completed: true,
+        };
+        insert::<_, staff_member::ActiveModel>(
+            transaction,
+            staff_member::Model {
+                id: deterministic_uuid(&mut rng),
+                district_id,
+                hpr_number: gp.hpr_number.clone(),
+                given_name: gp.given_name.clone(),
+                family_name: gp.family_name.clone(),
+                profession: "doctor".to_owned(),
+                birth_date: Some(gp.birth_date),
+                participation_percentage: if index % 7 == 6 { 50 } else { 100 },
+                competence: facts.encode_to_vec(),
+                limits: pb::StaffLimits::default().encode_to_vec(),
+                valid_from: date(START.0, START.1, START.2),
+                valid_to: None,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            },
+            Resource::StaffMember,
+        )
+        .await?;
+    }
+    for index in 0..5u32 {
+        insert::<_, staff_member::ActiveModel>(
+            transaction,
+            staff_member::Model {
+                id: deterministic_uuid(&mut rng),
+                district_id,
+                hpr_number: (9_500_001 + index).to_string(),
+                given_name: GIVEN_NAMES[(index as usize * 3) % GIVEN_NAMES.len()].to_owned(),
+                family_name: FAMILY_NAMES[(index as usize * 5 + 1) % FAMILY_NAMES.len()].to_owned(),
+                profession: "nurse".to_owned(),
+                birth_date: Some(date(1975 + i32::try_from(index * 4).unwrap_or(0), 5, 10)),
+                participation_percentage: 100,
+                competence: Vec::new(),
+                limits: Vec::new(),
+                valid_from: date(START.0, START.1, START.2),
+                valid_to: None,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            },
+            Resource::StaffMember,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 fn date(year: i32, month: u32, day: u32) -> NaiveDate {
@@ -271,9 +419,10 @@ fn synthetic_person_id(
 /// What the server prints on start-up in demo mode: where it listens and a first call to make.
 pub fn banner(address: SocketAddr) -> String {
     let contract = first_contract_id();
+    let district = legevakt_district_id();
     format!(
         "Allmenn demo municipality is up on {address} (kommuner {HOST_KOMMUNE} and {PARTICIPANT_KOMMUNE}, \
-         24 lists, 20,000 synthetic residents).\n\
+         24 lists, 20,000 synthetic residents; legevakt district {district}).\n\
          Try, with grpcurl (reflection is on):\n  \
          grpcurl -plaintext {address} list\n  \
          grpcurl -plaintext -d '{{\"contract_id\":\"{contract}\",\"page_size\":3}}' {address} \

@@ -133,6 +133,38 @@ async fn demo_server_is_discoverable_answers_and_stops_on_sigterm() {
         .expect_err("a malformed number is refused");
     assert_eq!(invalid.code(), tonic::Code::InvalidArgument);
 
+    // The demo legevakt district: doctors of mixed competence and ages, and nurses.
+    let mut legevakt = allmenn_proto::v1::legevakt_service_client::LegevaktServiceClient::connect(format!(
+        "http://{}",
+        server.address
+    ))
+    .await
+    .expect("connect");
+    let district_id = allmenn_server::demo::legevakt_district_id().to_string();
+    let staff = legevakt
+        .list_staff_members(pb::ListStaffMembersRequest {
+            district_id: district_id.clone(),
+            page_size: 100,
+            ..Default::default()
+        })
+        .await
+        .expect("demo staff")
+        .into_inner()
+        .staff_members;
+    let doctors: Vec<_> =
+        staff.iter().filter(|member| member.profession == pb::StaffProfession::Doctor as i32).collect();
+    assert!(doctors.len() >= 20);
+    assert!(doctors.iter().any(|doctor| doctor.may_work_alone));
+    assert!(doctors.iter().any(|doctor| !doctor.may_work_alone), "some doctors need a bakvakt");
+    assert!(staff.iter().any(|member| member.profession == pb::StaffProfession::Nurse as i32));
+    let exemptions = legevakt
+        .list_exemptions(pb::ListExemptionsRequest { district_id, ..Default::default() })
+        .await
+        .expect("demo exemptions")
+        .into_inner()
+        .exemptions;
+    assert!(exemptions.iter().any(|exemption| exemption.derived), "some doctors are 60 or over");
+
     // SIGTERM: the server drains and exits successfully.
     let status = Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status().expect("kill");
     assert!(status.success());

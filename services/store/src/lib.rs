@@ -22,7 +22,7 @@ use sea_orm::{
 use sea_orm_migration::MigratorTrait;
 
 pub use error::{Resource, RuleViolation, StoreError};
-pub use sea_orm::DatabaseTransaction as Transaction;
+pub use sea_orm::{ConnectionTrait as Connection, DatabaseTransaction as Transaction};
 
 /// Advisory-lock key under which PostgreSQL migrations run ("allmenn" in ASCII, truncated).
 const MIGRATION_LOCK_KEY: i64 = 0x0061_6c6c_6d65_6e6e;

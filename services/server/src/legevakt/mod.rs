@@ -1005,3 +1005,13 @@ fn occurrence_instants(
 pub(super) fn oslo_midnight(date: chrono::NaiveDate) -> Option<chrono::DateTime<Utc>> {
     load::midnight(date)
 }
+
+/// Planning rules with every documented default filled in (for new districts and the demo).
+pub fn default_rules() -> pb::PlanningRules {
+    lv::rules_with_defaults(None)
+}
+
+/// The competence rule of akuttmedisinforskriften § 7 with its documented defaults.
+pub fn default_competence_rule() -> pb::CompetenceRule {
+    lv::competence_rule_with_defaults(None)
+}
