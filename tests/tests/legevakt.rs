@@ -399,6 +399,7 @@ on_both_databases!(
     bad_input_is_refused_with_field_violations,
     plan_solve_explain_publish_swap_export,
     over_constrained_plans_solve_to_explained_violations,
+    replanning_after_an_absence_moves_only_what_it_must,
 );
 
 /// Staff for a realistic small district: 8 qualified doctors, 2 who need a bakvakt, 3 nurses.
@@ -983,4 +984,180 @@ async fn over_constrained_plans_solve_to_explained_violations(server: &TestServe
         })
         .await
         .unwrap();
+}
+
+async fn replanning_after_an_absence_moves_only_what_it_must(server: &TestServer) {
+    let mut client = server.client().await;
+    let district = district(&mut client).await;
+    let (doctors, _nurses) = staff(&mut client, &district.id).await;
+    let period = Period::next_spring();
+    let plan = create_plan(&mut client, &district.id, "Vår").await;
+    let renamed = client
+        .legevakt
+        .update_shift_plan(pb::UpdateShiftPlanRequest {
+            plan: Some(pb::ShiftPlan {
+                id: plan.id.clone(),
+                name: "Vår, runde 1".into(),
+                etag: plan.etag.clone(),
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask { paths: vec!["name".into()] }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(renamed.name, "Vår, runde 1");
+    let stale = error(
+        client
+            .legevakt
+            .update_shift_plan(pb::UpdateShiftPlanRequest {
+                plan: Some(pb::ShiftPlan {
+                    id: plan.id.clone(),
+                    name: "x".into(),
+                    etag: plan.etag.clone(),
+                    ..Default::default()
+                }),
+                update_mask: Some(prost_types::FieldMask { paths: vec!["name".into()] }),
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(stale.code(), Some(Code::Aborted), "an old etag is refused");
+
+    solve(&mut client, &plan.id, 3).await;
+    client
+        .legevakt
+        .publish_shift_plan(pb::PublishShiftPlanRequest { plan_id: plan.id.clone(), ..Default::default() })
+        .await
+        .unwrap();
+    let published = client
+        .legevakt
+        .get_shift_plan(pb::GetShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            version: 2,
+            view: pb::ShiftPlanView::Full.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+
+    // Fairness balances: every person counted once, and each balance is what the published
+    // version's totals said it would be after publication.
+    let balances = client
+        .legevakt
+        .list_fairness_balances(pb::ListFairnessBalancesRequest {
+            district_id: district.id.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .balances;
+    assert_eq!(balances.len(), 13);
+    assert!(balances.iter().all(|balance| balance.plans_counted == 1));
+    for balance in &balances {
+        let totals = published
+            .staff_totals
+            .iter()
+            .find(|totals| totals.staff_member_id == balance.staff_member_id)
+            .unwrap();
+        assert!((balance.balance - totals.balance_after).abs() < 1e-6);
+        assert!((balance.points_total - totals.fairness_points).abs() < 1e-6);
+        assert!((balance.balance - (balance.points_total - balance.target_total)).abs() < 1e-6);
+    }
+    assert!(
+        balances.iter().any(|balance| balance.balance.abs() > 1e-6),
+        "someone is above or below their share"
+    );
+
+    // The published plan cannot be deleted, nor a doctor on its shifts.
+    let delete_plan = error(
+        client
+            .legevakt
+            .delete_shift_plan(pb::DeleteShiftPlanRequest { plan_id: plan.id.clone(), ..Default::default() })
+            .await,
+    );
+    assert_eq!(delete_plan.reason(), Some("PLAN_PUBLISHED"));
+    let absent = doctors
+        .iter()
+        .find(|doctor| {
+            published.shifts.iter().any(|shift| {
+                shift.id.starts_with(&period.day(8).to_string())
+                    && shift.assignments.iter().any(|assignment| assignment.staff_member_id == doctor.id)
+            })
+        })
+        .expect("someone works on the second Tuesday");
+    let delete_doctor = error(
+        client
+            .legevakt
+            .delete_staff_member(pb::DeleteStaffMemberRequest {
+                staff_member_id: absent.id.clone(),
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(delete_doctor.reason(), Some("HAS_ASSIGNMENTS"));
+
+    // Sick leave over the second Tuesday: the published shifts it hits are reported.
+    let absence = client
+        .legevakt
+        .create_unavailability(pb::CreateUnavailabilityRequest {
+            request_id: String::new(),
+            unavailability: Some(pb::Unavailability {
+                staff_member_id: absent.id.clone(),
+                start_time: Some(period.midnight(8)),
+                end_time: Some(period.midnight(9)),
+                reason: pb::UnavailabilityReason::SickLeave.into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!absence.affected_shifts.is_empty());
+
+    let mut stream = client
+        .legevakt
+        .solve_shift_plan(pb::SolveShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            mode: pb::SolveMode::Replan.into(),
+            time_limit: Some(prost_types::Duration { seconds: 3, nanos: 0 }),
+            seed: Some(3),
+            // Nothing is frozen: the plan lies in the future.
+            replan_from_time: Some(period.midnight(0)),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut last = None;
+    while let Some(message) = stream.message().await.unwrap() {
+        last = message.solve;
+    }
+    let last = last.unwrap();
+    assert_eq!(last.state, pb::SolveState::Succeeded as i32);
+    assert_eq!(last.best_score.unwrap().hard_violations, 0);
+    let diff = client
+        .legevakt
+        .diff_shift_plan_versions(pb::DiffShiftPlanVersionsRequest {
+            plan_id: plan.id.clone(),
+            from_version: 0,
+            to_version: last.result_version,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let removed: Vec<_> =
+        diff.changes.iter().filter(|change| !change.removed_staff_member_id.is_empty()).collect();
+    let affected = absence.affected_shifts.len();
+    assert!(
+        removed.iter().any(|change| change.removed_staff_member_id == absent.id),
+        "the absent doctor is moved"
+    );
+    assert!(
+        removed.len() <= 3 * affected,
+        "re-planning moves only what it must: {} moved for {affected} affected shifts",
+        removed.len()
+    );
 }

@@ -32,7 +32,10 @@
 //!   exact target of [`crate::explain::fairness_targets`] in tenths (see below).
 //! * **Pinned assignments, re-planning**: warm start and fixed cells of the optimiser, prepared by
 //!   [`crate::solve`]; the cost of moving a published assignment is an "on" request of weight
-//!   `change_from_published` on the published (day, shift), which is exact.
+//!   `change_from_published` on the published (day, shift), which is exact. Cells frozen by
+//!   re-planning ([`CompiledPlan::frozen_cells`]) that hold a published shift get no day-off or
+//!   unavailability restrictions: a shift that has started cannot move, and a restriction there
+//!   would only make the optimiser release every fixed cell.
 //!
 //! # What the model cannot express exactly, and how it is approximated
 //! [`crate::explain`] always reports the exact truth; the model is made conservative (a roster

@@ -494,23 +494,12 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
     }
     roster.sort();
 
-    // Occurrences: the plan's, plus any the roster adds.
-    let mut occurrences: BTreeMap<String, ShiftOccurrence> = input.occurrences_by_id()?;
-    for assignment in &roster {
-        if let std::collections::btree_map::Entry::Vacant(entry) = occurrences.entry(assignment.shift_id()) {
-            let shift_type = input
-                .shift_type(&assignment.shift_code)
-                .ok_or_else(|| PlanError::UnknownShift(assignment.shift_id()))?;
-            let (min, preferred) = input.cover_of(assignment.date, &assignment.shift_code);
-            entry.insert(ShiftOccurrence::new(
-                shift_type,
-                assignment.date,
-                &input.rules.fairness_rates,
-                min,
-                preferred,
-            )?);
-        }
-    }
+    // Occurrences: the plan's (cover and published roster) and the roster's.
+    let occurrences: BTreeMap<String, ShiftOccurrence> = input
+        .occurrences_with(&roster)?
+        .into_iter()
+        .map(|occurrence| (occurrence.id.clone(), occurrence))
+        .collect();
 
     let weights = &input.rules.weights;
     let mut violations: Vec<Violation> = Vec::new();
@@ -917,8 +906,11 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
     let all_occurrences: Vec<ShiftOccurrence> = occurrences.values().cloned().collect();
     let shares = fairness_shares(input);
     let (targets, plain_shares) = targets_from(input, &all_occurrences, &shares);
-    let points: Vec<f64> =
-        by_person.iter().map(|shifts| shifts.iter().map(|shift| shift.fairness_points).sum()).collect();
+    // (Adding 0.0 turns the −0.0 of an empty sum into 0.0.)
+    let points: Vec<f64> = by_person
+        .iter()
+        .map(|shifts| shifts.iter().map(|shift| shift.fairness_points).sum::<f64>() + 0.0)
+        .collect();
     let mut summary = FairnessSummary::default();
     let mut deviations = Vec::new();
     for (person, member) in input.staff.iter().enumerate() {

@@ -806,6 +806,11 @@ impl PlanInput {
     /// published) refers to. Unknown codes and dates outside the period are skipped (see
     /// [`PlanInput::validate`]).
     pub fn occurrences(&self) -> Result<Vec<ShiftOccurrence>, PlanError> {
+        self.occurrences_with(&self.assignments)
+    }
+
+    /// Like [`PlanInput::occurrences`], with `assignments` in place of the input's own roster.
+    pub fn occurrences_with(&self, assignments: &[Assignment]) -> Result<Vec<ShiftOccurrence>, PlanError> {
         let mut keys: BTreeSet<(NaiveDate, &str)> = BTreeSet::new();
         for cover in &self.cover {
             if cover.preferred > 0 || cover.min > 0 {
@@ -813,7 +818,7 @@ impl PlanInput {
             }
         }
         let published = self.replan.iter().flat_map(|replan| replan.published.iter());
-        for assignment in self.assignments.iter().chain(published) {
+        for assignment in assignments.iter().chain(published) {
             keys.insert((assignment.date, assignment.shift_code.as_str()));
         }
         let cover: HashMap<(NaiveDate, &str), (u32, u32)> = self

@@ -97,6 +97,23 @@ pub fn solve(
     cancel: &AtomicBool,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<SolveOutcome, PlanError> {
+    if input.shift_types.is_empty() || input.staff.is_empty() {
+        // Nothing to optimise: explain the roster as it stands (every shift is uncovered).
+        input.check()?;
+        let assignments = input.assignments.clone();
+        let explanation = explain(input, &assignments)?;
+        return Ok(SolveOutcome {
+            assignments,
+            explanation,
+            stop_reason: StopReason::IterationLimit,
+            iterations: 0,
+            time_to_best: Duration::ZERO,
+            fixed_released: false,
+            model_objective: 0,
+            dropped: Vec::new(),
+            approximation_notes: Vec::new(),
+        });
+    }
     let compiled = compile(input)?;
     let start: Vec<Assignment> = match settings.mode {
         SolveMode::FromScratch => {

@@ -12,11 +12,16 @@ use common::*;
 fn roster() -> (PlanInput, Vec<Assignment>) {
     let staff = vec![
         doctor(1, "Åse Marie", "Bø-Ødegård", true),
-        StaffMember { given_name: "Ola \"<b>\"".into(), family_name: "Nordmann, & Co; =1+1".into(), ..doctor(2, "", "", true) },
+        StaffMember {
+            given_name: "Ola \"<b>\"".into(),
+            family_name: "Nordmann, & Co; =1+1".into(),
+            ..doctor(2, "", "", true)
+        },
         doctor(3, "Kari", "Hansen", true),
     ];
     let mut input = plan(date(2026, 3, 26), date(2026, 4, 1), staff);
-    input.shift_types[0].name = "Dagvakt, lang; med \"sitat\" og en svært lang beskrivelse som må brettes over flere linjer".into();
+    input.shift_types[0].name =
+        "Dagvakt, lang; med \"sitat\" og en svært lang beskrivelse som må brettes over flere linjer".into();
     input.shift_types[2].color = Some("#112233".into());
     input.shift_types[1].color = Some("javascript:alert(1)".into());
     let mut assignments = Vec::new();
@@ -43,7 +48,8 @@ fn options(scope: ExportScope, include_violations: bool) -> ExportOptions {
 #[test]
 fn icalendar_follows_rfc_5545_line_rules_and_has_one_event_per_assignment() {
     let (input, assignments) = roster();
-    let file = export(ExportFormat::ICalendar, &input, &assignments, &options(ExportScope::District, false)).unwrap();
+    let file = export(ExportFormat::ICalendar, &input, &assignments, &options(ExportScope::District, false))
+        .unwrap();
     assert_eq!(file.content_type, "text/calendar; charset=utf-8");
     assert_eq!(file.file_name, "legevakt-2026-03-26-2026-04-01.ics");
     let text = String::from_utf8(file.content).unwrap();
@@ -80,21 +86,34 @@ fn icalendar_follows_rfc_5545_line_rules_and_has_one_event_per_assignment() {
     assert!(unfolded.contains("SUMMARY:Dagvakt\\, lang\\; med \"sitat\""));
     assert!(unfolded.contains("Nordmann\\, & Co\\; =1+1"));
     // The same export again is byte for byte the same.
-    let again = export(ExportFormat::ICalendar, &input, &assignments, &options(ExportScope::District, false)).unwrap();
+    let again = export(ExportFormat::ICalendar, &input, &assignments, &options(ExportScope::District, false))
+        .unwrap();
     assert_eq!(String::from_utf8(again.content).unwrap(), text);
 }
 
 #[test]
 fn a_personal_calendar_has_only_that_persons_shifts() {
     let (input, assignments) = roster();
-    let file =
-        export(ExportFormat::ICalendar, &input, &assignments, &options(ExportScope::StaffMember(id(3)), false)).unwrap();
+    let file = export(
+        ExportFormat::ICalendar,
+        &input,
+        &assignments,
+        &options(ExportScope::StaffMember(id(3)), false),
+    )
+    .unwrap();
     let text = String::from_utf8(file.content).unwrap();
     let own = assignments.iter().filter(|assignment| assignment.staff_id == id(3)).count();
     assert_eq!(text.matches("BEGIN:VEVENT").count(), own);
     assert!(file.file_name.starts_with("legevakt-2026-03-26-2026-04-01-"));
-    assert!(!text.contains("SUMMARY:Dagvakt") || !text.contains(" – Kari"), "personal summaries carry no name");
-    assert!(export(ExportFormat::Csv, &input, &assignments, &options(ExportScope::StaffMember(id(77)), false)).is_err());
+    let unfolded = text.replace("\r\n ", "");
+    let summaries: Vec<&str> = unfolded.split("\r\n").filter(|line| line.starts_with("SUMMARY:")).collect();
+    assert_eq!(summaries.len(), own);
+    assert!(summaries.iter().all(|line| !line.contains(" – ")), "personal summaries carry no name");
+    assert!(unfolded.contains("X-WR-CALNAME:Legevakt Vår 2026 – Kari Hansen"));
+    assert!(
+        export(ExportFormat::Csv, &input, &assignments, &options(ExportScope::StaffMember(id(77)), false))
+            .is_err()
+    );
 }
 
 /// A small RFC 4180 reader for the test.
@@ -128,7 +147,8 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
 #[test]
 fn csv_parses_back_with_one_row_per_assignment() {
     let (input, assignments) = roster();
-    let file = export(ExportFormat::Csv, &input, &assignments, &options(ExportScope::District, false)).unwrap();
+    let file =
+        export(ExportFormat::Csv, &input, &assignments, &options(ExportScope::District, false)).unwrap();
     assert_eq!(file.content_type, "text/csv; charset=utf-8");
     let text = String::from_utf8(file.content).unwrap();
     assert!(text.lines().count() > 1 && text.contains("\r\n"));
@@ -151,7 +171,12 @@ fn csv_parses_back_with_one_row_per_assignment() {
 fn html_lists_every_person_escaped_with_shading_colours_and_violations() {
     let (mut input, assignments) = roster();
     input.cover.push(cover(date(2026, 3, 30), "D", 2, 2));
-    let file = export(ExportFormat::Html, &input, &assignments, &options(ExportScope::District, true)).unwrap();
+    let start = Utc.with_ymd_and_hms(2026, 3, 29, 22, 0, 0).unwrap();
+    input.staff[0]
+        .unavailability
+        .push(allmenn_legevakt::plan::Unavailability { start, end: start + chrono::Duration::days(1) });
+    let file =
+        export(ExportFormat::Html, &input, &assignments, &options(ExportScope::District, true)).unwrap();
     assert_eq!(file.content_type, "text/html; charset=utf-8");
     let html = String::from_utf8(file.content).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
@@ -169,10 +194,12 @@ fn html_lists_every_person_escaped_with_shading_colours_and_violations() {
     assert!(html.contains("background:#112233"));
     assert!(!html.contains("javascript"));
     assert!(html.contains("background:#F28E2B"));
-    // Violations are marked: the rotation breaks rest, and D on 30 March lacks a second doctor.
+    // Violations are marked: D on 30 March lacks a second doctor (the cover row), and the first
+    // doctor's night that day falls in their unavailability (their cell).
     assert!(html.contains("class=\"violation\" title=\"1 of minimum 2 on D on 2026-03-30"));
-    assert!(html.contains("rest after"));
+    assert!(html.contains("<td class=\"violation\" title=\"unavailable 2026-03-30 00:00 – 2026-03-31 00:00, overlapping N on 2026-03-30\">"));
     // Without violations asked for, none are marked.
-    let plain = export(ExportFormat::Html, &input, &assignments, &options(ExportScope::District, false)).unwrap();
+    let plain =
+        export(ExportFormat::Html, &input, &assignments, &options(ExportScope::District, false)).unwrap();
     assert!(!String::from_utf8(plain.content).unwrap().contains("violation\" title"));
 }

@@ -8,9 +8,12 @@ use std::sync::atomic::AtomicBool;
 
 use allmenn_legevakt::compile::compile;
 use allmenn_legevakt::explain::{
-    ConstraintKind, EditKind, Edit, apply_edits, direct_swap, explain, fairness_targets, hand_over, validate_edits,
+    ConstraintKind, Edit, EditKind, apply_edits, direct_swap, explain, fairness_targets, hand_over,
+    validate_edits,
 };
-use allmenn_legevakt::plan::{Assignment, PlanInput, Profession, Replan, RequestKind, ShiftRequest, Unavailability};
+use allmenn_legevakt::plan::{
+    Assignment, PlanInput, Profession, Replan, RequestKind, ShiftRequest, Unavailability,
+};
 use allmenn_legevakt::solve::{SolveMode, SolveSettings, solve};
 use allmenn_scheduler::evaluate::{SoftKind, evaluate};
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -21,8 +24,22 @@ fn day(offset: u64) -> NaiveDate {
     date(2026, 3, 2).checked_add_days(chrono::Days::new(offset)).unwrap()
 }
 
-fn request(number: u128, staff: u128, on: NaiveDate, code: Option<&str>, kind: RequestKind, weight: u32) -> ShiftRequest {
-    ShiftRequest { id: id(number), staff_id: id(staff), date: on, shift_code: code.map(str::to_owned), kind, weight }
+fn request(
+    number: u128,
+    staff: u128,
+    on: NaiveDate,
+    code: Option<&str>,
+    kind: RequestKind,
+    weight: u32,
+) -> ShiftRequest {
+    ShiftRequest {
+        id: id(number),
+        staff_id: id(staff),
+        date: on,
+        shift_code: code.map(str::to_owned),
+        kind,
+        weight,
+    }
 }
 
 /// Three days, five independent doctors, requests and a published roster to re-plan from.
@@ -31,12 +48,13 @@ fn small_plan() -> (PlanInput, Vec<Assignment>) {
     let mut input = plan(day(0), day(2), staff);
     for offset in 0..3 {
         input.cover.push(cover(day(offset), "D", 1, 2));
-        input.cover.push(cover(day(offset), "K", 1, if offset == 1 { 0 } else { 1 }));
+        // K on day 1 has no cover row: whoever works it is above the preferred count (0).
+        if offset != 1 {
+            input.cover.push(cover(day(offset), "K", 1, 1));
+        }
         input.cover.push(cover(day(offset), "N", 1, 1));
         input.cover.push(cover(day(offset), "BV", 0, 1));
     }
-    // K on day 1 has minimum and preferred 0... and a minimum above preferred is invalid, so:
-    input.cover.retain(|row| !(row.date == day(1) && row.shift_code == "K"));
     input.requests = vec![
         request(31, 1, day(0), Some("D"), RequestKind::Want, 3),
         request(32, 2, day(1), None, RequestKind::Avoid, 2),
@@ -86,10 +104,21 @@ fn explain_and_the_scheduler_evaluator_agree_where_both_apply() {
 
     // Term by term.
     let sum = |kinds: &[ConstraintKind]| -> i64 {
-        explanation.violations.iter().filter(|violation| kinds.contains(&violation.kind)).map(|v| v.cost).sum()
+        explanation
+            .violations
+            .iter()
+            .filter(|violation| kinds.contains(&violation.kind))
+            .map(|v| v.cost)
+            .sum()
     };
-    assert_eq!(sum(&[ConstraintKind::CoverBelowPreferred]), evaluation.cost_of(SoftKind::CoverBelowPreferred));
-    assert_eq!(sum(&[ConstraintKind::CoverAbovePreferred]), evaluation.cost_of(SoftKind::CoverAbovePreferred));
+    assert_eq!(
+        sum(&[ConstraintKind::CoverBelowPreferred]),
+        evaluation.cost_of(SoftKind::CoverBelowPreferred)
+    );
+    assert_eq!(
+        sum(&[ConstraintKind::CoverAbovePreferred]),
+        evaluation.cost_of(SoftKind::CoverAbovePreferred)
+    );
     assert_eq!(
         sum(&[ConstraintKind::RequestWant, ConstraintKind::ChangeFromPublished]),
         evaluation.cost_of(SoftKind::ShiftOnRequest)
@@ -110,10 +139,14 @@ fn explain_and_the_scheduler_evaluator_agree_where_both_apply() {
     input.rules.weights.fairness_deviation = 1;
     let explanation = explain(&input, &roster).unwrap();
     let compiled = compile(&input).unwrap();
-    let evaluation = evaluate(compiled.model(), &compiled.roster_from_assignments(&roster).unwrap().roster).unwrap();
+    let evaluation =
+        evaluate(compiled.model(), &compiled.roster_from_assignments(&roster).unwrap().roster).unwrap();
     let fairness: i64 = explanation.of_kind(ConstraintKind::Fairness).map(|violation| violation.cost).sum();
     assert!(fairness > 0);
-    assert_eq!(explanation.score.objective - fairness, evaluation.objective - evaluation.cost_of(SoftKind::Fairness));
+    assert_eq!(
+        explanation.score.objective - fairness,
+        evaluation.objective - evaluation.cost_of(SoftKind::Fairness)
+    );
 }
 
 #[test]
@@ -125,7 +158,12 @@ fn rosters_and_assignments_round_trip() {
     let mut expected = roster.clone();
     expected.sort();
     assert_eq!(back, expected);
-    assert!(back.iter().find(|assignment| assignment.staff_id == id(1) && assignment.date == day(0)).unwrap().pinned);
+    assert!(
+        back.iter()
+            .find(|assignment| assignment.staff_id == id(1) && assignment.date == day(0))
+            .unwrap()
+            .pinned
+    );
     // The other direction.
     let again = compiled.roster_from_assignments(&back).unwrap();
     assert_eq!(again.roster, conversion.roster);
@@ -178,20 +216,33 @@ fn a_small_district_solves_to_zero_hard_violations_deterministically() {
     let input = district();
     let never = AtomicBool::new(false);
     let mut reports = 0;
-    let first = solve(&input, &settings(7, 150_000, SolveMode::FromScratch), &never, &mut |_| reports += 1).unwrap();
+    let first =
+        solve(&input, &settings(7, 150_000, SolveMode::FromScratch), &never, &mut |_| reports += 1).unwrap();
     let explanation = &first.explanation;
-    assert_eq!(explanation.score.hard_violations, 0, "{:#?}", explanation.hard_violations().collect::<Vec<_>>());
+    assert_eq!(
+        explanation.score.hard_violations,
+        0,
+        "{:#?}",
+        explanation.hard_violations().collect::<Vec<_>>()
+    );
     assert!(reports > 0);
     // Every D, K and N is staffed, nobody exempt works, and juniors always have a bakvakt.
     for offset in 0..14 {
         for code in ["D", "K", "N"] {
-            let staffed = first.assignments.iter().filter(|a| a.date == day(offset) && a.shift_code == code).count();
+            let staffed =
+                first.assignments.iter().filter(|a| a.date == day(offset) && a.shift_code == code).count();
             assert_eq!(staffed, 1, "{code} on {}", day(offset));
         }
     }
     assert!(first.assignments.iter().all(|assignment| assignment.staff_id != id(6)));
-    assert!(first.assignments.iter().any(|assignment| assignment.staff_id == id(7)), "juniors take shifts too");
-    assert_eq!(explanation.totals.iter().map(|totals| totals.shifts).sum::<u32>() as usize, first.assignments.len());
+    assert!(
+        first.assignments.iter().any(|assignment| assignment.staff_id == id(7)),
+        "juniors take shifts too"
+    );
+    assert_eq!(
+        explanation.totals.iter().map(|totals| totals.shifts).sum::<u32>() as usize,
+        first.assignments.len()
+    );
     let second = solve(&input, &settings(7, 150_000, SolveMode::FromScratch), &never, &mut |_| {}).unwrap();
     assert_eq!(first.assignments, second.assignments);
 }
@@ -200,7 +251,8 @@ fn a_small_district_solves_to_zero_hard_violations_deterministically() {
 fn replanning_keeps_frozen_shifts_and_moves_only_what_must_move() {
     let mut input = district();
     let never = AtomicBool::new(false);
-    let published = solve(&input, &settings(3, 150_000, SolveMode::FromScratch), &never, &mut |_| {}).unwrap();
+    let published =
+        solve(&input, &settings(3, 150_000, SolveMode::FromScratch), &never, &mut |_| {}).unwrap();
     assert_eq!(published.explanation.score.hard_violations, 0);
     // Someone with shifts in the second week falls ill from Tuesday 10 to Thursday 12 March.
     let sick_start = Oslo.with_ymd_and_hms(2026, 3, 10, 0, 0, 0).unwrap().with_timezone(&Utc);
@@ -225,15 +277,23 @@ fn replanning_keeps_frozen_shifts_and_moves_only_what_must_move() {
     assert!(before.of_kind(ConstraintKind::Unavailable).count() > 0);
     let replanned = solve(&input, &settings(5, 150_000, SolveMode::Replan), &never, &mut |_| {}).unwrap();
     let explanation = &replanned.explanation;
-    assert_eq!(explanation.score.hard_violations, 0, "{:#?}", explanation.hard_violations().collect::<Vec<_>>());
+    assert_eq!(
+        explanation.score.hard_violations,
+        0,
+        "{:#?}",
+        explanation.hard_violations().collect::<Vec<_>>()
+    );
     // Frozen shifts are exactly as published.
     let frozen = |assignments: &[Assignment]| -> Vec<Assignment> {
         assignments.iter().filter(|a| occurrences[&a.shift_id()].start < freeze).cloned().collect()
     };
     assert_eq!(frozen(&replanned.assignments), frozen(&published.assignments));
     // Each move is reported and costs the weight; there are few of them.
-    let moved: Vec<&Assignment> =
-        published.assignments.iter().filter(|p| !replanned.assignments.iter().any(|a| a.same_slot(p))).collect();
+    let moved: Vec<&Assignment> = published
+        .assignments
+        .iter()
+        .filter(|p| !replanned.assignments.iter().any(|a| a.same_slot(p)))
+        .collect();
     let reported = explanation.of_kind(ConstraintKind::ChangeFromPublished).count();
     assert_eq!(reported, moved.len());
     assert!(!moved.is_empty() && moved.len() <= 8, "{} moves", moved.len());
@@ -255,7 +315,12 @@ fn edits_and_swaps_report_what_they_add() {
     // Giving doctor 1's D on day 0 to the free doctor 5 is fine, but loses doctor 1's request.
     let outcome = validate_edits(&input, &roster, &hand_over((day(0), "D"), id(1), id(5))).unwrap();
     assert!(outcome.is_acceptable(), "{:?}", outcome.added_hard_violations);
-    assert!(outcome.added_soft_violations.iter().any(|v| v.kind == ConstraintKind::RequestWant && v.staff_id == Some(id(1))));
+    assert!(
+        outcome
+            .added_soft_violations
+            .iter()
+            .any(|v| v.kind == ConstraintKind::RequestWant && v.staff_id == Some(id(1)))
+    );
     assert!(outcome.explanation.score.objective > outcome.score_before.objective);
 
     // A direct swap between doctor 1 (D on day 2) and doctor 4 (K on day 2) puts each on the
@@ -275,7 +340,11 @@ fn edits_and_swaps_report_what_they_add() {
 
 #[test]
 fn nurses_have_their_own_fairness_pool() {
-    let mut input = plan(day(0), day(6), vec![doctor(1, "Ola", "Lege", true), nurse(2, "Siv", "Pleier"), nurse(3, "Tor", "Pleier")]);
+    let mut input = plan(
+        day(0),
+        day(6),
+        vec![doctor(1, "Ola", "Lege", true), nurse(2, "Siv", "Pleier"), nurse(3, "Tor", "Pleier")],
+    );
     input.shift_types.push(shift_type(
         "SK",
         "Sykepleier kveld",
@@ -294,4 +363,47 @@ fn nurses_have_their_own_fairness_pool() {
     assert!((targets[1] + targets[2] - nurse_total).abs() < 1e-6);
     assert!((targets[0] - 7.0 * 7.0 * 1.5).abs() < 1e-6);
     assert_eq!(input.staff[1].profession, Profession::Nurse);
+}
+
+#[test]
+fn an_over_constrained_or_empty_plan_solves_to_its_violations() {
+    let never = AtomicBool::new(false);
+    // One doctor cannot staff D, K and N with two people each.
+    let mut input = plan(day(0), day(2), vec![doctor(1, "Ola", "Alene", true)]);
+    for offset in 0..3 {
+        for code in ["D", "K", "N"] {
+            input.cover.push(cover(day(offset), code, 2, 2));
+        }
+    }
+    let outcome = solve(&input, &settings(1, 20_000, SolveMode::FromScratch), &never, &mut |_| {}).unwrap();
+    assert_eq!(outcome.explanation.of_kind(ConstraintKind::CoverBelowMinimum).count(), 9);
+    assert!(!outcome.assignments.is_empty(), "the one doctor still works");
+    assert!(outcome.explanation.of_kind(ConstraintKind::Rest).count() == 0);
+    // No staff at all.
+    input.staff.clear();
+    let outcome = solve(&input, &settings(1, 20_000, SolveMode::FromScratch), &never, &mut |_| {}).unwrap();
+    assert!(outcome.assignments.is_empty());
+    assert_eq!(outcome.explanation.score.hard_violations, 9);
+    // Re-planning without a published roster is a bad request.
+    let input = plan(day(0), day(2), vec![doctor(1, "Ola", "Alene", true)]);
+    assert!(solve(&input, &settings(1, 1_000, SolveMode::Replan), &never, &mut |_| {}).is_err());
+}
+
+#[test]
+fn pinned_assignments_survive_a_solve_from_scratch() {
+    let mut input = district();
+    input.assignments = vec![
+        Assignment { pinned: true, ..assign(day(3), "N", id(7)) },
+        Assignment { pinned: true, ..assign(day(3), "BV", id(2)) },
+        // Not pinned: a solve from scratch may drop it.
+        assign(day(4), "D", id(1)),
+    ];
+    let never = AtomicBool::new(false);
+    let outcome = solve(&input, &settings(11, 100_000, SolveMode::FromScratch), &never, &mut |_| {}).unwrap();
+    assert!(!outcome.fixed_released);
+    for pinned in input.assignments.iter().filter(|assignment| assignment.pinned) {
+        let kept = outcome.assignments.iter().find(|assignment| assignment.same_slot(pinned));
+        assert!(kept.is_some_and(|assignment| assignment.pinned), "{pinned:?}");
+    }
+    assert_eq!(outcome.explanation.score.hard_violations, 0);
 }

@@ -124,6 +124,12 @@ pub enum RuleViolation {
     /// The shift has started; it can no longer be swapped.
     #[error("the shift has already started")]
     ShiftStarted,
+    /// The plan was published and cannot be deleted.
+    #[error("the plan has been published; it cannot be deleted")]
+    PlanPublished,
+    /// The staff member holds shifts in a plan and cannot be deleted (end the period instead).
+    #[error("the staff member is on shifts of a plan; set an end date instead")]
+    HasAssignments,
     /// The change would break a hard rule of the roster.
     #[error("the change breaks a hard rule: {0}")]
     BreaksHardRule(String),
@@ -151,6 +157,8 @@ impl RuleViolation {
             RuleViolation::HardViolationsNotAcknowledged => "VIOLATIONS_NOT_ACKNOWLEDGED",
             RuleViolation::SwapStateConflict => "SWAP_STATE_INVALID",
             RuleViolation::ShiftNotHeld => "SHIFT_NOT_HELD",
+            RuleViolation::PlanPublished => "PLAN_PUBLISHED",
+            RuleViolation::HasAssignments => "HAS_ASSIGNMENTS",
             RuleViolation::NotSwapParty => "NOT_SWAP_PARTY",
             RuleViolation::ShiftStarted => "SHIFT_STARTED",
             RuleViolation::BreaksHardRule(_) => "HARD_RULE_VIOLATED",

@@ -638,3 +638,143 @@ pub async fn replace_plan_ledger<C: ConnectionTrait>(
     }
     Ok(())
 }
+
+/// Saves every field of a changed row.
+pub async fn update<C, A>(
+    connection: &C,
+    row: <A::Entity as EntityTrait>::Model,
+) -> Result<<A::Entity as EntityTrait>::Model, StoreError>
+where
+    C: ConnectionTrait,
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+{
+    row.into_active_model().reset_all().update(connection).await.map_err(StoreError::from_db)
+}
+
+/// Reads a staff member and locks the row; checks the etag when given.
+pub async fn lock_staff_member<C: ConnectionTrait>(
+    transaction: &C,
+    id: Uuid,
+    expected_version: Option<i32>,
+) -> Result<staff_member::Model, StoreError> {
+    let member = found(
+        locked(staff_member::Entity::find_by_id(id), transaction.get_database_backend())
+            .one(transaction)
+            .await
+            .map_err(StoreError::from_db)?,
+        Resource::StaffMember,
+    )?;
+    if expected_version.is_some_and(|version| version != member.version) {
+        return Err(StoreError::EtagMismatch);
+    }
+    Ok(member)
+}
+
+/// Deletes a staff member who holds no shift in any plan version.
+pub async fn delete_staff_member<C: ConnectionTrait>(
+    transaction: &C,
+    member: &staff_member::Model,
+) -> Result<(), StoreError> {
+    let assigned = plan_assignment::Entity::find()
+        .filter(plan_assignment::Column::StaffMemberId.eq(member.id))
+        .one(transaction)
+        .await
+        .map_err(StoreError::from_db)?;
+    if assigned.is_some() {
+        return Err(RuleViolation::HasAssignments.into());
+    }
+    exemption::Entity::delete_many()
+        .filter(exemption::Column::StaffMemberId.eq(member.id))
+        .exec(transaction)
+        .await
+        .map_err(StoreError::from_db)?;
+    unavailability::Entity::delete_many()
+        .filter(unavailability::Column::StaffMemberId.eq(member.id))
+        .exec(transaction)
+        .await
+        .map_err(StoreError::from_db)?;
+    shift_request::Entity::delete_many()
+        .filter(shift_request::Column::StaffMemberId.eq(member.id))
+        .exec(transaction)
+        .await
+        .map_err(StoreError::from_db)?;
+    staff_member::Entity::delete_by_id(member.id).exec(transaction).await.map_err(StoreError::from_db)?;
+    Ok(())
+}
+
+/// Deletes a locked plan that was never published, with everything that belongs to it.
+pub async fn delete_plan<C: ConnectionTrait>(
+    transaction: &C,
+    plan: &shift_plan::Model,
+) -> Result<(), StoreError> {
+    if plan.published_version > 0 {
+        return Err(RuleViolation::PlanPublished.into());
+    }
+    if running_solve(transaction, plan.id).await?.is_some() {
+        return Err(RuleViolation::SolveRunning.into());
+    }
+    let id = plan.id;
+    cover_requirement::Entity::delete_many()
+        .filter(cover_requirement::Column::PlanId.eq(id))
+        .exec(transaction)
+        .await
+        .map_err(StoreError::from_db)?;
+    shift_request::Entity::delete_many()
+        .filter(shift_request::Column::PlanId.eq(id))
+        .exec(transaction)
+        .await
+        .map_err(StoreError::from_db)?;
+    plan_assignment::Entity::delete_many()
+        .filter(plan_assignment::Column::PlanId.eq(id))
+        .exec(transaction)
+        .await
+        .map_err(StoreError::from_db)?;
+    plan_version::Entity::delete_many()
+        .filter(plan_version::Column::PlanId.eq(id))
+        .exec(transaction)
+        .await
+        .map_err(StoreError::from_db)?;
+    plan_solve::Entity::delete_many()
+        .filter(plan_solve::Column::PlanId.eq(id))
+        .exec(transaction)
+        .await
+        .map_err(StoreError::from_db)?;
+    shift_swap::Entity::delete_many()
+        .filter(shift_swap::Column::PlanId.eq(id))
+        .exec(transaction)
+        .await
+        .map_err(StoreError::from_db)?;
+    shift_plan::Entity::delete_by_id(id).exec(transaction).await.map_err(StoreError::from_db)?;
+    Ok(())
+}
+
+/// Deletes an exemption and returns it.
+pub async fn delete_exemption<C: ConnectionTrait>(
+    transaction: &C,
+    id: Uuid,
+    expected_version: Option<i32>,
+) -> Result<exemption::Model, StoreError> {
+    let record = found(
+        exemption::Entity::find_by_id(id).one(transaction).await.map_err(StoreError::from_db)?,
+        Resource::Exemption,
+    )?;
+    if expected_version.is_some_and(|version| version != record.version) {
+        return Err(StoreError::EtagMismatch);
+    }
+    exemption::Entity::delete_by_id(id).exec(transaction).await.map_err(StoreError::from_db)?;
+    Ok(record)
+}
+
+/// Deletes an unavailability span and returns it.
+pub async fn delete_unavailability<C: ConnectionTrait>(
+    transaction: &C,
+    id: Uuid,
+) -> Result<unavailability::Model, StoreError> {
+    let span = found(
+        unavailability::Entity::find_by_id(id).one(transaction).await.map_err(StoreError::from_db)?,
+        Resource::Unavailability,
+    )?;
+    unavailability::Entity::delete_by_id(id).exec(transaction).await.map_err(StoreError::from_db)?;
+    Ok(span)
+}

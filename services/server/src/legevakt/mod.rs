@@ -9,6 +9,7 @@ mod planning;
 mod plans;
 mod solve;
 mod swaps;
+mod updates;
 
 use allmenn_proto::v1::{self as pb, legevakt_service_server::LegevaktService};
 use allmenn_store::{
@@ -135,6 +136,48 @@ impl LegevaktService for Legevakt {
         request: Request<pb::SolveShiftPlanRequest>,
     ) -> Result<Response<tonic::codegen::BoxStream<pb::SolveShiftPlanResponse>>, Status> {
         Ok(Response::new(solve::solve(self, request.into_inner()).await?))
+    }
+
+    async fn update_shift_plan(
+        &self,
+        request: Request<pb::UpdateShiftPlanRequest>,
+    ) -> Result<Response<pb::ShiftPlan>, Status> {
+        Ok(Response::new(updates::update_plan(self, request.into_inner()).await?))
+    }
+
+    async fn delete_shift_plan(
+        &self,
+        request: Request<pb::DeleteShiftPlanRequest>,
+    ) -> Result<Response<pb::DeleteShiftPlanResponse>, Status> {
+        Ok(Response::new(updates::delete_plan(self, request.into_inner()).await?))
+    }
+
+    async fn update_staff_member(
+        &self,
+        request: Request<pb::UpdateStaffMemberRequest>,
+    ) -> Result<Response<pb::StaffMember>, Status> {
+        Ok(Response::new(updates::update_staff_member(self, request.into_inner()).await?))
+    }
+
+    async fn delete_staff_member(
+        &self,
+        request: Request<pb::DeleteStaffMemberRequest>,
+    ) -> Result<Response<pb::DeleteStaffMemberResponse>, Status> {
+        Ok(Response::new(updates::delete_staff_member(self, request.into_inner()).await?))
+    }
+
+    async fn delete_exemption(
+        &self,
+        request: Request<pb::DeleteExemptionRequest>,
+    ) -> Result<Response<pb::DeleteExemptionResponse>, Status> {
+        Ok(Response::new(updates::delete_exemption(self, request.into_inner()).await?))
+    }
+
+    async fn delete_unavailability(
+        &self,
+        request: Request<pb::DeleteUnavailabilityRequest>,
+    ) -> Result<Response<pb::DeleteUnavailabilityResponse>, Status> {
+        Ok(Response::new(updates::delete_unavailability(self, request.into_inner()).await?))
     }
 
     async fn create_shift_swap(

@@ -382,9 +382,10 @@ pub(super) async fn publish(
                 district_id: loaded.district.id,
                 staff_member_id: member,
                 plan_id: Some(plan_id),
+                // The balance moves by the points earned minus the plain fair share of this plan.
                 points: totals.fairness_points,
-                target: totals.target_points,
-                delta: totals.fairness_points - totals.target_points,
+                target: totals.fairness_points - (totals.balance_after - totals.balance_before),
+                delta: totals.balance_after - totals.balance_before,
                 reason: format!("plan {} version {} published", loaded.plan.name, version.version),
                 created_at: Utc::now(),
             })

@@ -1,0 +1,241 @@
+//! Updates (AIP-134, with field masks and etags) and deletions of plans, staff members, exemptions
+//! and unavailability.
+
+use allmenn_proto::v1 as pb;
+use allmenn_store::{
+    entity::legevakt::{shift_plan, staff_member},
+    legevakt as repo,
+};
+use chrono::Utc;
+use uuid::Uuid;
+
+use super::{Legevakt, competence_rule_of, convert as lv};
+use crate::{
+    clock, convert as common,
+    error::{ApiError, Violations},
+    idempotency,
+};
+
+fn id(violations: &mut Violations, field: &str, value: &str) -> Option<Uuid> {
+    common::resource_id(violations, field, value)
+}
+
+/// The paths of a field mask; an absent or empty mask is refused (an update must say what it changes).
+fn mask_paths(
+    violations: &mut Violations,
+    mask: Option<&prost_types::FieldMask>,
+    allowed: &[&str],
+) -> Vec<String> {
+    let paths = mask.map(|mask| mask.paths.clone()).unwrap_or_default();
+    if paths.is_empty() {
+        violations.add("update_mask", format!("name the fields to change: {}", allowed.join(", ")));
+    }
+    for path in &paths {
+        if !allowed.contains(&path.as_str()) {
+            violations
+                .add("update_mask", format!("{path} cannot be changed (allowed: {})", allowed.join(", ")));
+        }
+    }
+    paths
+}
+
+pub(super) async fn update_plan(
+    service: &Legevakt,
+    request: pb::UpdateShiftPlanRequest,
+) -> Result<pb::ShiftPlan, ApiError> {
+    let mut violations = Violations::new();
+    idempotency::check_request_id(&mut violations, &request.request_id);
+    let paths =
+        mask_paths(&mut violations, request.update_mask.as_ref(), &["name", "requests_close_time", "rules"]);
+    let plan = violations.required("plan", request.plan.as_ref());
+    let plan_id = plan.and_then(|plan| id(&mut violations, "plan.id", &plan.id));
+    let expected = plan.and_then(|plan| lv::parse_etag(&mut violations, "plan.etag", &plan.etag));
+    let (plan, plan_id) = violations.into_result(|| plan.zip(plan_id))?;
+    let current = repo::get_plan(service.store.connection(), plan_id).await?;
+    let district = service.district(current.district_id).await?;
+    // Validate the changed plan as a whole, through the same checks as a new one.
+    let mut merged = lv::plan_message(&current, None, None);
+    for path in &paths {
+        match path.as_str() {
+            "name" => merged.name = plan.name.clone(),
+            "requests_close_time" => merged.requests_close_time = plan.requests_close_time,
+            "rules" => merged.rules = plan.rules.clone(),
+            _ => {}
+        }
+    }
+    let mut violations = Violations::new();
+    let checked = lv::new_plan(&mut violations, &merged, &district);
+    let checked = violations.into_result(|| checked)?;
+    let updated = idempotency::run(&service.store, "UpdateShiftPlan", &request.request_id, &request, |tx| {
+        Box::pin(async move {
+            let locked = repo::lock_plan(tx, plan_id, expected).await?;
+            let changed = shift_plan::Model {
+                name: checked.name,
+                requests_close_time: checked.requests_close_time,
+                rules: checked.rules,
+                revision: locked.revision + 1,
+                updated_at: Utc::now(),
+                ..locked
+            };
+            let saved = repo::update::<_, shift_plan::ActiveModel>(tx, changed).await?;
+            Ok(lv::plan_message(&saved, None, None))
+        })
+    })
+    .await?;
+    Ok(updated)
+}
+
+pub(super) async fn delete_plan(
+    service: &Legevakt,
+    request: pb::DeleteShiftPlanRequest,
+) -> Result<pb::DeleteShiftPlanResponse, ApiError> {
+    let mut violations = Violations::new();
+    idempotency::check_request_id(&mut violations, &request.request_id);
+    let plan_id = id(&mut violations, "plan_id", &request.plan_id);
+    let expected = lv::parse_etag(&mut violations, "etag", &request.etag);
+    let plan_id = violations.into_result(|| plan_id)?;
+    let deleted = idempotency::run(&service.store, "DeleteShiftPlan", &request.request_id, &request, |tx| {
+        Box::pin(async move {
+            let plan = repo::lock_plan(tx, plan_id, expected).await?;
+            repo::delete_plan(tx, &plan).await?;
+            Ok(pb::DeleteShiftPlanResponse { plan: Some(lv::plan_message(&plan, None, None)) })
+        })
+    })
+    .await?;
+    Ok(deleted)
+}
+
+const STAFF_FIELDS: [&str; 8] = [
+    "given_name",
+    "family_name",
+    "birth_date",
+    "participation_percentage",
+    "competence",
+    "limits",
+    "valid_from",
+    "valid_to",
+];
+
+pub(super) async fn update_staff_member(
+    service: &Legevakt,
+    request: pb::UpdateStaffMemberRequest,
+) -> Result<pb::StaffMember, ApiError> {
+    let mut violations = Violations::new();
+    idempotency::check_request_id(&mut violations, &request.request_id);
+    let paths = mask_paths(&mut violations, request.update_mask.as_ref(), &STAFF_FIELDS);
+    let member = violations.required("staff_member", request.staff_member.as_ref());
+    let member_id = member.and_then(|member| id(&mut violations, "staff_member.id", &member.id));
+    let expected =
+        member.and_then(|member| lv::parse_etag(&mut violations, "staff_member.etag", &member.etag));
+    let (member, member_id) = violations.into_result(|| member.zip(member_id))?;
+    let current = repo::get_staff_member(service.store.connection(), member_id).await?;
+    let district = service.district(current.district_id).await?;
+    let rule = competence_rule_of(&district);
+    let mut merged = lv::staff_message(&current, &rule);
+    for path in &paths {
+        match path.as_str() {
+            "given_name" => merged.given_name = member.given_name.clone(),
+            "family_name" => merged.family_name = member.family_name.clone(),
+            "birth_date" => merged.birth_date = member.birth_date,
+            "participation_percentage" => merged.participation_percentage = member.participation_percentage,
+            "competence" => merged.competence = member.competence,
+            "limits" => merged.limits = member.limits,
+            "valid_from" => merged.valid_from = member.valid_from,
+            "valid_to" => merged.valid_to = member.valid_to,
+            _ => {}
+        }
+    }
+    let mut violations = Violations::new();
+    let checked = lv::new_staff_member(&mut violations, &merged, current.district_id, clock::today());
+    let checked = violations.into_result(|| checked)?;
+    let updated =
+        idempotency::run(&service.store, "UpdateStaffMember", &request.request_id, &request, |tx| {
+            Box::pin(async move {
+                let locked = repo::lock_staff_member(tx, member_id, expected).await?;
+                let changed = staff_member::Model {
+                    given_name: checked.given_name,
+                    family_name: checked.family_name,
+                    birth_date: checked.birth_date,
+                    participation_percentage: checked.participation_percentage,
+                    competence: checked.competence,
+                    limits: checked.limits,
+                    valid_from: checked.valid_from,
+                    valid_to: checked.valid_to,
+                    version: locked.version + 1,
+                    updated_at: Utc::now(),
+                    ..locked
+                };
+                let saved = repo::update::<_, staff_member::ActiveModel>(tx, changed).await?;
+                Ok(lv::staff_message(&saved, &rule))
+            })
+        })
+        .await?;
+    Ok(updated)
+}
+
+pub(super) async fn delete_staff_member(
+    service: &Legevakt,
+    request: pb::DeleteStaffMemberRequest,
+) -> Result<pb::DeleteStaffMemberResponse, ApiError> {
+    let mut violations = Violations::new();
+    idempotency::check_request_id(&mut violations, &request.request_id);
+    let member_id = id(&mut violations, "staff_member_id", &request.staff_member_id);
+    let expected = lv::parse_etag(&mut violations, "etag", &request.etag);
+    let member_id = violations.into_result(|| member_id)?;
+    let current = repo::get_staff_member(service.store.connection(), member_id).await?;
+    let rule = competence_rule_of(&service.district(current.district_id).await?);
+    let deleted =
+        idempotency::run(&service.store, "DeleteStaffMember", &request.request_id, &request, |tx| {
+            Box::pin(async move {
+                let member = repo::lock_staff_member(tx, member_id, expected).await?;
+                repo::delete_staff_member(tx, &member).await?;
+                Ok(pb::DeleteStaffMemberResponse { staff_member: Some(lv::staff_message(&member, &rule)) })
+            })
+        })
+        .await?;
+    Ok(deleted)
+}
+
+pub(super) async fn delete_exemption(
+    service: &Legevakt,
+    request: pb::DeleteExemptionRequest,
+) -> Result<pb::DeleteExemptionResponse, ApiError> {
+    let mut violations = Violations::new();
+    idempotency::check_request_id(&mut violations, &request.request_id);
+    if request.exemption_id.starts_with("age-") {
+        violations
+            .add("exemption_id", "an age exemption is derived from the birth date and cannot be deleted");
+    }
+    let exemption_id = id(&mut violations, "exemption_id", &request.exemption_id);
+    let expected = lv::parse_etag(&mut violations, "etag", &request.etag);
+    let exemption_id = violations.into_result(|| exemption_id)?;
+    let deleted = idempotency::run(&service.store, "DeleteExemption", &request.request_id, &request, |tx| {
+        Box::pin(async move {
+            let record = repo::delete_exemption(tx, exemption_id, expected).await?;
+            Ok(pb::DeleteExemptionResponse { exemption: Some(lv::exemption_message(&record)) })
+        })
+    })
+    .await?;
+    Ok(deleted)
+}
+
+pub(super) async fn delete_unavailability(
+    service: &Legevakt,
+    request: pb::DeleteUnavailabilityRequest,
+) -> Result<pb::DeleteUnavailabilityResponse, ApiError> {
+    let mut violations = Violations::new();
+    idempotency::check_request_id(&mut violations, &request.request_id);
+    let span_id = id(&mut violations, "unavailability_id", &request.unavailability_id);
+    let span_id = violations.into_result(|| span_id)?;
+    let deleted =
+        idempotency::run(&service.store, "DeleteUnavailability", &request.request_id, &request, |tx| {
+            Box::pin(async move {
+                let span = repo::delete_unavailability(tx, span_id).await?;
+                Ok(pb::DeleteUnavailabilityResponse {
+                    unavailability: Some(lv::unavailability_message(&span, Vec::new())),
+                })
+            })
+        })
+        .await?;
+    Ok(deleted)
+}
