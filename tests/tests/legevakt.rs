@@ -255,6 +255,81 @@ async fn district_staff_and_shift_types(server: &TestServer) {
         .into_inner();
     assert_eq!(staff.staff_members.len(), 2);
     assert!(!staff.next_page_token.is_empty());
+    // Updates name the fields they change and carry the etag read.
+    let renamed = client
+        .legevakt
+        .update_legevakt_district(pb::UpdateLegevaktDistrictRequest {
+            district: Some(pb::LegevaktDistrict {
+                id: district.id.clone(),
+                name: "Fjordbyen og omegn legevakt".into(),
+                etag: district.etag.clone(),
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask { paths: vec!["name".into()] }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(renamed.name, "Fjordbyen og omegn legevakt");
+    assert_eq!(renamed.host_kommune_number, "3901", "fields outside the mask are kept");
+    assert_ne!(renamed.etag, district.etag);
+    let no_mask = error(
+        client
+            .legevakt
+            .update_legevakt_district(pb::UpdateLegevaktDistrictRequest {
+                district: Some(pb::LegevaktDistrict { id: district.id.clone(), ..Default::default() }),
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(fields(&no_mask), ["update_mask"]);
+    let longer = client
+        .legevakt
+        .update_shift_type(pb::UpdateShiftTypeRequest {
+            shift_type: Some(pb::ShiftType {
+                district_id: district.id.clone(),
+                code: "K".into(),
+                length_minutes: 480,
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask { paths: vec!["length_minutes".into()] }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(longer.length_minutes, 480);
+    assert_eq!(longer.name, "Kveldsvakt");
+    let shortened = client
+        .legevakt
+        .update_exemption(pb::UpdateExemptionRequest {
+            exemption: Some(pb::Exemption {
+                id: no_nights.id.clone(),
+                valid_to: Some(date(2026, 6, 30)),
+                etag: no_nights.etag.clone(),
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask { paths: vec!["valid_to".into()] }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(shortened.valid_to, Some(date(2026, 6, 30)));
+    assert_eq!(shortened.exempt_categories, no_nights.exempt_categories);
+    let deleted = client
+        .legevakt
+        .delete_shift_type(pb::DeleteShiftTypeRequest {
+            district_id: district.id.clone(),
+            code: "SK".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(deleted.shift_type.unwrap().code, "SK");
+
     let rest = client
         .legevakt
         .list_staff_members(pb::ListStaffMembersRequest {

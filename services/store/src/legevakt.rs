@@ -778,3 +778,110 @@ pub async fn delete_unavailability<C: ConnectionTrait>(
     unavailability::Entity::delete_by_id(id).exec(transaction).await.map_err(StoreError::from_db)?;
     Ok(span)
 }
+
+/// Reads a district and locks it; checks the etag when given.
+pub async fn lock_district<C: ConnectionTrait>(
+    transaction: &C,
+    id: Uuid,
+    expected_version: Option<i32>,
+) -> Result<district::Model, StoreError> {
+    let row = found(
+        locked(district::Entity::find_by_id(id), transaction.get_database_backend())
+            .one(transaction)
+            .await
+            .map_err(StoreError::from_db)?,
+        Resource::LegevaktDistrict,
+    )?;
+    if expected_version.is_some_and(|version| version != row.version) {
+        return Err(StoreError::EtagMismatch);
+    }
+    Ok(row)
+}
+
+/// Reads a shift type and locks it; checks the etag when given.
+pub async fn lock_shift_type<C: ConnectionTrait>(
+    transaction: &C,
+    district_id: Uuid,
+    code: &str,
+    expected_version: Option<i32>,
+) -> Result<shift_type::Model, StoreError> {
+    let row = found(
+        locked(
+            shift_type::Entity::find_by_id((district_id, code.to_owned())),
+            transaction.get_database_backend(),
+        )
+        .one(transaction)
+        .await
+        .map_err(StoreError::from_db)?,
+        Resource::ShiftType,
+    )?;
+    if expected_version.is_some_and(|version| version != row.version) {
+        return Err(StoreError::EtagMismatch);
+    }
+    Ok(row)
+}
+
+/// Deletes a shift type that no plan uses (in cover or in a roster).
+pub async fn delete_shift_type<C: ConnectionTrait>(
+    transaction: &C,
+    shift: &shift_type::Model,
+) -> Result<(), StoreError> {
+    let plans: Vec<Uuid> = shift_plan::Entity::find()
+        .filter(shift_plan::Column::DistrictId.eq(shift.district_id))
+        .all(transaction)
+        .await
+        .map_err(StoreError::from_db)?
+        .into_iter()
+        .map(|plan| plan.id)
+        .collect();
+    let in_cover = cover_requirement::Entity::find()
+        .filter(cover_requirement::Column::PlanId.is_in(plans.clone()))
+        .filter(cover_requirement::Column::ShiftTypeCode.eq(shift.code.as_str()))
+        .one(transaction)
+        .await
+        .map_err(StoreError::from_db)?;
+    let in_roster = plan_assignment::Entity::find()
+        .filter(plan_assignment::Column::PlanId.is_in(plans))
+        .filter(plan_assignment::Column::ShiftTypeCode.eq(shift.code.as_str()))
+        .one(transaction)
+        .await
+        .map_err(StoreError::from_db)?;
+    if in_cover.is_some() || in_roster.is_some() {
+        return Err(RuleViolation::HasAssignments.into());
+    }
+    shift_type::Entity::delete_by_id((shift.district_id, shift.code.clone()))
+        .exec(transaction)
+        .await
+        .map_err(StoreError::from_db)?;
+    Ok(())
+}
+
+/// Reads an exemption.
+pub async fn get_exemption<C: ConnectionTrait>(
+    connection: &C,
+    id: Uuid,
+) -> Result<exemption::Model, StoreError> {
+    found(
+        exemption::Entity::find_by_id(id).one(connection).await.map_err(StoreError::from_db)?,
+        Resource::Exemption,
+    )
+}
+
+/// Reads an exemption and locks it; checks the etag when given.
+pub async fn lock_exemption<C: ConnectionTrait>(
+    transaction: &C,
+    id: Uuid,
+    expected_version: Option<i32>,
+) -> Result<exemption::Model, StoreError> {
+    let row = found(
+        locked(exemption::Entity::find_by_id(id), transaction.get_database_backend())
+            .one(transaction)
+            .await
+            .map_err(StoreError::from_db)?,
+        Resource::Exemption,
+    )?;
+    if expected_version.is_some_and(|version| version != row.version) {
+        return Err(StoreError::EtagMismatch);
+    }
+    Ok(row)
+}

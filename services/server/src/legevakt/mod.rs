@@ -138,6 +138,34 @@ impl LegevaktService for Legevakt {
         Ok(Response::new(solve::solve(self, request.into_inner()).await?))
     }
 
+    async fn update_legevakt_district(
+        &self,
+        request: Request<pb::UpdateLegevaktDistrictRequest>,
+    ) -> Result<Response<pb::LegevaktDistrict>, Status> {
+        Ok(Response::new(updates::update_district(self, request.into_inner()).await?))
+    }
+
+    async fn update_shift_type(
+        &self,
+        request: Request<pb::UpdateShiftTypeRequest>,
+    ) -> Result<Response<pb::ShiftType>, Status> {
+        Ok(Response::new(updates::update_shift_type(self, request.into_inner()).await?))
+    }
+
+    async fn delete_shift_type(
+        &self,
+        request: Request<pb::DeleteShiftTypeRequest>,
+    ) -> Result<Response<pb::DeleteShiftTypeResponse>, Status> {
+        Ok(Response::new(updates::delete_shift_type(self, request.into_inner()).await?))
+    }
+
+    async fn update_exemption(
+        &self,
+        request: Request<pb::UpdateExemptionRequest>,
+    ) -> Result<Response<pb::Exemption>, Status> {
+        Ok(Response::new(updates::update_exemption(self, request.into_inner()).await?))
+    }
+
     async fn update_shift_plan(
         &self,
         request: Request<pb::UpdateShiftPlanRequest>,

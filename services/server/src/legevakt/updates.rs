@@ -3,7 +3,7 @@
 
 use allmenn_proto::v1 as pb;
 use allmenn_store::{
-    entity::legevakt::{shift_plan, staff_member},
+    entity::legevakt::{district, exemption, shift_plan, shift_type, staff_member},
     legevakt as repo,
 };
 use chrono::Utc;
@@ -238,4 +238,205 @@ pub(super) async fn delete_unavailability(
         })
         .await?;
     Ok(deleted)
+}
+
+pub(super) async fn update_district(
+    service: &Legevakt,
+    request: pb::UpdateLegevaktDistrictRequest,
+) -> Result<pb::LegevaktDistrict, ApiError> {
+    let mut violations = Violations::new();
+    idempotency::check_request_id(&mut violations, &request.request_id);
+    let paths = mask_paths(
+        &mut violations,
+        request.update_mask.as_ref(),
+        &[
+            "name",
+            "host_kommune_number",
+            "participant_kommune_numbers",
+            "default_rules",
+            "competence_rule",
+            "default_cover_template",
+            "exemption_age_years",
+        ],
+    );
+    let district = violations.required("district", request.district.as_ref());
+    let district_id = district.and_then(|district| id(&mut violations, "district.id", &district.id));
+    let expected =
+        district.and_then(|district| lv::parse_etag(&mut violations, "district.etag", &district.etag));
+    let (district, district_id) = violations.into_result(|| district.zip(district_id))?;
+    let current = service.district(district_id).await?;
+    let mut merged = lv::district_message(&current);
+    for path in &paths {
+        match path.as_str() {
+            "name" => merged.name = district.name.clone(),
+            "host_kommune_number" => merged.host_kommune_number = district.host_kommune_number.clone(),
+            "participant_kommune_numbers" => {
+                merged.participant_kommune_numbers = district.participant_kommune_numbers.clone();
+            }
+            "default_rules" => merged.default_rules = district.default_rules.clone(),
+            "competence_rule" => merged.competence_rule = district.competence_rule,
+            "default_cover_template" => {
+                merged.default_cover_template = district.default_cover_template.clone()
+            }
+            "exemption_age_years" => merged.exemption_age_years = district.exemption_age_years,
+            _ => {}
+        }
+    }
+    let mut violations = Violations::new();
+    let checked = lv::new_district(&mut violations, &merged);
+    let checked = violations.into_result(|| checked)?;
+    let updated =
+        idempotency::run(&service.store, "UpdateLegevaktDistrict", &request.request_id, &request, |tx| {
+            Box::pin(async move {
+                let locked = repo::lock_district(tx, district_id, expected).await?;
+                let changed = district::Model {
+                    name: checked.name,
+                    host_kommune_number: checked.host_kommune_number,
+                    participant_kommune_numbers: checked.participant_kommune_numbers,
+                    default_rules: checked.default_rules,
+                    competence_rule: checked.competence_rule,
+                    default_cover_template: checked.default_cover_template,
+                    exemption_age_years: checked.exemption_age_years,
+                    version: locked.version + 1,
+                    updated_at: Utc::now(),
+                    ..locked
+                };
+                let saved = repo::update::<_, district::ActiveModel>(tx, changed).await?;
+                Ok(lv::district_message(&saved))
+            })
+        })
+        .await?;
+    Ok(updated)
+}
+
+pub(super) async fn update_shift_type(
+    service: &Legevakt,
+    request: pb::UpdateShiftTypeRequest,
+) -> Result<pb::ShiftType, ApiError> {
+    let mut violations = Violations::new();
+    idempotency::check_request_id(&mut violations, &request.request_id);
+    let paths = mask_paths(
+        &mut violations,
+        request.update_mask.as_ref(),
+        &[
+            "name",
+            "start_time",
+            "length_minutes",
+            "category",
+            "mode",
+            "role",
+            "fairness_points",
+            "color",
+            "min_rest_hours_after",
+        ],
+    );
+    let shift = violations.required("shift_type", request.shift_type.as_ref());
+    let district_id =
+        shift.and_then(|shift| id(&mut violations, "shift_type.district_id", &shift.district_id));
+    let expected = shift.and_then(|shift| lv::parse_etag(&mut violations, "shift_type.etag", &shift.etag));
+    let (shift, district_id) = violations.into_result(|| shift.zip(district_id))?;
+    let current = repo::get_shift_type(service.store.connection(), district_id, &shift.code).await?;
+    let mut merged = lv::shift_type_message(&current);
+    for path in &paths {
+        match path.as_str() {
+            "name" => merged.name = shift.name.clone(),
+            "start_time" => merged.start_time = shift.start_time,
+            "length_minutes" => merged.length_minutes = shift.length_minutes,
+            "category" => merged.category = shift.category,
+            "mode" => merged.mode = shift.mode,
+            "role" => merged.role = shift.role,
+            "fairness_points" => merged.fairness_points = shift.fairness_points,
+            "color" => merged.color = shift.color.clone(),
+            "min_rest_hours_after" => merged.min_rest_hours_after = shift.min_rest_hours_after,
+            _ => {}
+        }
+    }
+    let mut violations = Violations::new();
+    let checked = lv::new_shift_type(&mut violations, &merged, district_id);
+    let checked = violations.into_result(|| checked)?;
+    let updated = idempotency::run(&service.store, "UpdateShiftType", &request.request_id, &request, |tx| {
+        Box::pin(async move {
+            let locked = repo::lock_shift_type(tx, district_id, &checked.code, expected).await?;
+            let changed = shift_type::Model {
+                version: locked.version + 1,
+                updated_at: Utc::now(),
+                created_at: locked.created_at,
+                ..checked
+            };
+            let saved = repo::update::<_, shift_type::ActiveModel>(tx, changed).await?;
+            Ok(lv::shift_type_message(&saved))
+        })
+    })
+    .await?;
+    Ok(updated)
+}
+
+pub(super) async fn delete_shift_type(
+    service: &Legevakt,
+    request: pb::DeleteShiftTypeRequest,
+) -> Result<pb::DeleteShiftTypeResponse, ApiError> {
+    let mut violations = Violations::new();
+    idempotency::check_request_id(&mut violations, &request.request_id);
+    let district_id = id(&mut violations, "district_id", &request.district_id);
+    let expected = lv::parse_etag(&mut violations, "etag", &request.etag);
+    let district_id = violations.into_result(|| district_id)?;
+    let code = request.code.clone();
+    let deleted = idempotency::run(&service.store, "DeleteShiftType", &request.request_id, &request, |tx| {
+        Box::pin(async move {
+            let shift = repo::lock_shift_type(tx, district_id, &code, expected).await?;
+            repo::delete_shift_type(tx, &shift).await?;
+            Ok(pb::DeleteShiftTypeResponse { shift_type: Some(lv::shift_type_message(&shift)) })
+        })
+    })
+    .await?;
+    Ok(deleted)
+}
+
+pub(super) async fn update_exemption(
+    service: &Legevakt,
+    request: pb::UpdateExemptionRequest,
+) -> Result<pb::Exemption, ApiError> {
+    let mut violations = Violations::new();
+    idempotency::check_request_id(&mut violations, &request.request_id);
+    let paths = mask_paths(
+        &mut violations,
+        request.update_mask.as_ref(),
+        &["exempt_categories", "valid_from", "valid_to", "note"],
+    );
+    let record = violations.required("exemption", request.exemption.as_ref());
+    let record_id = record.and_then(|record| id(&mut violations, "exemption.id", &record.id));
+    let expected = record.and_then(|record| lv::parse_etag(&mut violations, "exemption.etag", &record.etag));
+    let (record, record_id) = violations.into_result(|| record.zip(record_id))?;
+    let current = repo::get_exemption(service.store.connection(), record_id).await?;
+    let mut merged = lv::exemption_message(&current);
+    for path in &paths {
+        match path.as_str() {
+            "exempt_categories" => merged.exempt_categories = record.exempt_categories.clone(),
+            "valid_from" => merged.valid_from = record.valid_from,
+            "valid_to" => merged.valid_to = record.valid_to,
+            "note" => merged.note = record.note.clone(),
+            _ => {}
+        }
+    }
+    let mut violations = Violations::new();
+    let checked = lv::new_exemption(&mut violations, &merged, current.staff_member_id);
+    let checked = violations.into_result(|| checked)?;
+    let updated = idempotency::run(&service.store, "UpdateExemption", &request.request_id, &request, |tx| {
+        Box::pin(async move {
+            let locked = repo::lock_exemption(tx, record_id, expected).await?;
+            let changed = exemption::Model {
+                exempt_categories: checked.exempt_categories,
+                valid_from: checked.valid_from,
+                valid_to: checked.valid_to,
+                note: checked.note,
+                version: locked.version + 1,
+                updated_at: Utc::now(),
+                ..locked
+            };
+            let saved = repo::update::<_, exemption::ActiveModel>(tx, changed).await?;
+            Ok(lv::exemption_message(&saved))
+        })
+    })
+    .await?;
+    Ok(updated)
 }
