@@ -40,6 +40,32 @@ fn found<T>(row: Option<T>, resource: Resource) -> Result<T, StoreError> {
     row.ok_or(StoreError::NotFound(resource))
 }
 
+/// Reads a row by primary key and locks it for the rest of the transaction, then checks its
+/// optimistic-concurrency version against the caller's etag (when given).
+async fn lock_checked<E, C>(
+    transaction: &C,
+    key: <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType,
+    resource: Resource,
+    expected_version: Option<i32>,
+    version_of: impl Fn(&E::Model) -> i32,
+) -> Result<E::Model, StoreError>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    let row = found(
+        locked(E::find_by_id(key), transaction.get_database_backend())
+            .one(transaction)
+            .await
+            .map_err(StoreError::from_db)?,
+        resource,
+    )?;
+    if expected_version.is_some_and(|version| version != version_of(&row)) {
+        return Err(StoreError::EtagMismatch);
+    }
+    Ok(row)
+}
+
 /// Reads a district.
 pub async fn get_district<C: ConnectionTrait>(
     connection: &C,
@@ -175,17 +201,10 @@ pub async fn lock_plan<C: ConnectionTrait>(
     id: Uuid,
     expected_revision: Option<i32>,
 ) -> Result<shift_plan::Model, StoreError> {
-    let plan = found(
-        locked(shift_plan::Entity::find_by_id(id), transaction.get_database_backend())
-            .one(transaction)
-            .await
-            .map_err(StoreError::from_db)?,
-        Resource::ShiftPlan,
-    )?;
-    if expected_revision.is_some_and(|revision| revision != plan.revision) {
-        return Err(StoreError::EtagMismatch);
-    }
-    Ok(plan)
+    lock_checked::<shift_plan::Entity, _>(transaction, id, Resource::ShiftPlan, expected_revision, |plan| {
+        plan.revision
+    })
+    .await
 }
 
 /// Marks a plan changed: a new etag and update time.
@@ -561,17 +580,10 @@ pub async fn lock_swap<C: ConnectionTrait>(
     id: Uuid,
     expected_version: Option<i32>,
 ) -> Result<shift_swap::Model, StoreError> {
-    let swap = found(
-        locked(shift_swap::Entity::find_by_id(id), transaction.get_database_backend())
-            .one(transaction)
-            .await
-            .map_err(StoreError::from_db)?,
-        Resource::ShiftSwap,
-    )?;
-    if expected_version.is_some_and(|version| version != swap.version) {
-        return Err(StoreError::EtagMismatch);
-    }
-    Ok(swap)
+    lock_checked::<shift_swap::Entity, _>(transaction, id, Resource::ShiftSwap, expected_version, |swap| {
+        swap.version
+    })
+    .await
 }
 
 /// Saves a swap's new state, bumping its etag.
@@ -658,17 +670,14 @@ pub async fn lock_staff_member<C: ConnectionTrait>(
     id: Uuid,
     expected_version: Option<i32>,
 ) -> Result<staff_member::Model, StoreError> {
-    let member = found(
-        locked(staff_member::Entity::find_by_id(id), transaction.get_database_backend())
-            .one(transaction)
-            .await
-            .map_err(StoreError::from_db)?,
+    lock_checked::<staff_member::Entity, _>(
+        transaction,
+        id,
         Resource::StaffMember,
-    )?;
-    if expected_version.is_some_and(|version| version != member.version) {
-        return Err(StoreError::EtagMismatch);
-    }
-    Ok(member)
+        expected_version,
+        |member| member.version,
+    )
+    .await
 }
 
 /// Deletes a staff member who holds no shift in any plan version.
@@ -785,17 +794,14 @@ pub async fn lock_district<C: ConnectionTrait>(
     id: Uuid,
     expected_version: Option<i32>,
 ) -> Result<district::Model, StoreError> {
-    let row = found(
-        locked(district::Entity::find_by_id(id), transaction.get_database_backend())
-            .one(transaction)
-            .await
-            .map_err(StoreError::from_db)?,
+    lock_checked::<district::Entity, _>(
+        transaction,
+        id,
         Resource::LegevaktDistrict,
-    )?;
-    if expected_version.is_some_and(|version| version != row.version) {
-        return Err(StoreError::EtagMismatch);
-    }
-    Ok(row)
+        expected_version,
+        |row| row.version,
+    )
+    .await
 }
 
 /// Reads a shift type and locks it; checks the etag when given.
@@ -805,20 +811,11 @@ pub async fn lock_shift_type<C: ConnectionTrait>(
     code: &str,
     expected_version: Option<i32>,
 ) -> Result<shift_type::Model, StoreError> {
-    let row = found(
-        locked(
-            shift_type::Entity::find_by_id((district_id, code.to_owned())),
-            transaction.get_database_backend(),
-        )
-        .one(transaction)
-        .await
-        .map_err(StoreError::from_db)?,
-        Resource::ShiftType,
-    )?;
-    if expected_version.is_some_and(|version| version != row.version) {
-        return Err(StoreError::EtagMismatch);
-    }
-    Ok(row)
+    let key = (district_id, code.to_owned());
+    lock_checked::<shift_type::Entity, _>(transaction, key, Resource::ShiftType, expected_version, |row| {
+        row.version
+    })
+    .await
 }
 
 /// Deletes a shift type that no plan uses (in cover or in a roster).
@@ -873,15 +870,8 @@ pub async fn lock_exemption<C: ConnectionTrait>(
     id: Uuid,
     expected_version: Option<i32>,
 ) -> Result<exemption::Model, StoreError> {
-    let row = found(
-        locked(exemption::Entity::find_by_id(id), transaction.get_database_backend())
-            .one(transaction)
-            .await
-            .map_err(StoreError::from_db)?,
-        Resource::Exemption,
-    )?;
-    if expected_version.is_some_and(|version| version != row.version) {
-        return Err(StoreError::EtagMismatch);
-    }
-    Ok(row)
+    lock_checked::<exemption::Entity, _>(transaction, id, Resource::Exemption, expected_version, |row| {
+        row.version
+    })
+    .await
 }
