@@ -1235,4 +1235,21 @@ async fn replanning_after_an_absence_moves_only_what_it_must(server: &TestServer
         "re-planning moves only what it must: {} moved for {affected} affected shifts",
         removed.len()
     );
+
+    // A second plan over the same fortnight, solved on its own, would put doctors on two shifts at
+    // once: its publication is refused.
+    let overlapping = create_plan(&mut client, &district.id, "Parallell").await;
+    solve(&mut client, &overlapping.id, 1).await;
+    let collision = error(
+        client
+            .legevakt
+            .publish_shift_plan(pb::PublishShiftPlanRequest {
+                plan_id: overlapping.id.clone(),
+                acknowledge_violations: true,
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(collision.reason(), Some("HARD_RULE_VIOLATED"));
+    assert!(collision.to_string().contains("overlaps"), "{collision}");
 }

@@ -875,3 +875,30 @@ pub async fn lock_exemption<C: ConnectionTrait>(
     })
     .await
 }
+
+/// The published rosters of a district's other plans whose periods come within a week of
+/// `[first, last]`: what a new publication must not collide with.
+pub async fn other_published_rosters<C: ConnectionTrait>(
+    connection: &C,
+    district_id: Uuid,
+    plan_id: Uuid,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> Result<Vec<(shift_plan::Model, Vec<plan_assignment::Model>)>, StoreError> {
+    let week = chrono::Duration::days(7);
+    let plans = shift_plan::Entity::find()
+        .filter(shift_plan::Column::DistrictId.eq(district_id))
+        .filter(shift_plan::Column::Id.ne(plan_id))
+        .filter(shift_plan::Column::PublishedVersion.gt(0))
+        .filter(shift_plan::Column::StartDate.lte(last + week))
+        .filter(shift_plan::Column::EndDate.gte(first - week))
+        .all(connection)
+        .await
+        .map_err(StoreError::from_db)?;
+    let mut rosters = Vec::with_capacity(plans.len());
+    for plan in plans {
+        let roster = assignments(connection, plan.id, plan.published_version).await?;
+        rosters.push((plan, roster));
+    }
+    Ok(rosters)
+}

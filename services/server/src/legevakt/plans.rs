@@ -392,10 +392,16 @@ pub(super) async fn publish(
         })
         .collect();
     let note = request.note.clone();
+    let published_rows = rows(&loaded.assignments);
+    let shift_types = loaded.shift_types.clone();
     let published =
         idempotency::run(&service.store, "PublishShiftPlan", &request.request_id, &request, |tx| {
             Box::pin(async move {
                 let plan = repo::lock_plan(tx, plan_id, expected).await?;
+                // Publications in one district serialise on the district row, so that the check for
+                // shifts colliding with other plans' published rosters holds across replicas.
+                repo::lock_district(tx, plan.district_id, None).await?;
+                check_no_collisions(tx, &plan, &published_rows, &shift_types).await?;
                 // Re-read under the lock: a concurrent publication may have changed the version's state.
                 let version = repo::get_version(tx, plan_id, version.version).await?;
                 let (_, version) = repo::publish_version(tx, plan, version, note).await?;
@@ -522,4 +528,43 @@ pub(super) async fn export(
 #[allow(dead_code, reason = "kept for UpdateShiftPlan")]
 pub(super) fn encode_rules(rules: pb::PlanningRules) -> Vec<u8> {
     lv::rules_with_defaults(Some(rules)).encode_to_vec()
+}
+
+/// Refuses a publication that would put someone on two overlapping shifts: one in this plan and one
+/// in another published plan of the district (plans may overlap in time, e.g. a holiday plan).
+pub(super) async fn check_no_collisions<C: allmenn_store::Connection>(
+    transaction: &C,
+    plan: &shift_plan::Model,
+    roster: &[AssignmentRow],
+    shift_types: &[allmenn_store::entity::legevakt::shift_type::Model],
+) -> Result<(), ApiError> {
+    let others =
+        repo::other_published_rosters(transaction, plan.district_id, plan.id, plan.start_date, plan.end_date)
+            .await?;
+    let instants = |date: chrono::NaiveDate, code: &str| {
+        shift_types
+            .iter()
+            .find(|shift| shift.code == code)
+            .and_then(|shift| super::occurrence_instants(date, shift))
+    };
+    for (other, assignments) in &others {
+        for theirs in assignments {
+            let Some((their_start, their_end)) = instants(theirs.date, &theirs.shift_type_code) else {
+                continue;
+            };
+            for ours in roster.iter().filter(|ours| ours.2 == theirs.staff_member_id) {
+                let Some((start, end)) = instants(ours.0, &ours.1) else { continue };
+                if start < their_end && their_start < end {
+                    return Err(StoreError::from(RuleViolation::BreaksHardRule(format!(
+                        "shift {} overlaps shift {} of the published plan {}",
+                        lv::occurrence_id(ours.0, &ours.1),
+                        lv::occurrence_id(theirs.date, &theirs.shift_type_code),
+                        other.name
+                    )))
+                    .into());
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -348,6 +348,8 @@ pub(super) async fn act<M: prost::Message>(
     } else {
         None
     };
+    let district_id = repo::get_plan(service.store.connection(), swap.plan_id).await?.district_id;
+    let shift_types = repo::list_shift_types(service.store.connection(), district_id).await?;
     let note = request.note.clone();
     let saved = idempotency::run(&service.store, method, &request.request_id, message, |tx| {
         Box::pin(async move {
@@ -359,6 +361,8 @@ pub(super) async fn act<M: prost::Message>(
             swap.version = current.version;
             if let Some((published, roster, evaluated)) = applied {
                 let plan = repo::lock_plan(tx, swap.plan_id, None).await?;
+                repo::lock_district(tx, plan.district_id, None).await?;
+                super::plans::check_no_collisions(tx, &plan, &roster, &shift_types).await?;
                 if plan.published_version != published {
                     // Another publication happened since validation: validate again on the new roster.
                     return Err(StoreError::EtagMismatch.into());
