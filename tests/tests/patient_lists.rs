@@ -23,6 +23,7 @@ on_both_databases!(
     a_retried_request_returns_the_first_result,
     a_list_without_a_permanent_gp_answers_with_its_single_vikar,
     concurrent_enrolments_never_exceed_the_ceiling,
+    capabilities_not_yet_built_answer_unimplemented,
 );
 
 fn status(result: Result<impl Sized, tonic::Status>) -> ClientError {
@@ -607,4 +608,13 @@ async fn two_replicas_share_one_ceiling_on_postgres() {
     assert_eq!(contract(&mut client, &contract_id).await.patient_count, CEILING);
     second.stop().await;
     first.stop().await;
+}
+
+/// Methods of capabilities that have not landed answer UNIMPLEMENTED, never made-up data.
+async fn capabilities_not_yet_built_answer_unimplemented(server: &TestServer) {
+    let mut client = server.client().await;
+    let teams = client.team_rosters.list_teams(pb::ListTeamsRequest::default()).await;
+    assert_eq!(teams.expect_err("not built yet").code(), Code::Unimplemented);
+    let change = client.patient_lists.change_gp(pb::ChangeGpRequest::default()).await;
+    assert_eq!(change.expect_err("not built yet").code(), Code::Unimplemented);
 }
