@@ -69,6 +69,8 @@ impl Application {
         let reflection_v1 = reflection_builder().build_v1()?;
         let reflection_v1alpha = reflection_builder().build_v1alpha()?;
 
+        let legevakt = Legevakt::new(self.store.clone());
+        let stop_solves = legevakt.shutdown_flag();
         let (draining_tx, draining_rx) = tokio::sync::oneshot::channel::<()>();
         let health_for_shutdown = health.clone();
         let grace = self.shutdown_grace;
@@ -76,6 +78,7 @@ impl Application {
             shutdown.await;
             tracing::info!("shutting down: refusing new calls, draining in-flight calls");
             set_serving(&health_for_shutdown, false).await;
+            stop_solves.store(true, std::sync::atomic::Ordering::Relaxed);
             let _ = draining_tx.send(());
         };
 
@@ -89,7 +92,7 @@ impl Application {
             .add_service(reflection_v1alpha)
             .add_service(PatientListServiceServer::new(PatientLists::new(self.store.clone())))
             .add_service(TeamRosterServiceServer::new(TeamRosters::new(self.store.clone())))
-            .add_service(LegevaktServiceServer::new(Legevakt::new(self.store.clone())))
+            .add_service(LegevaktServiceServer::new(legevakt))
             .serve_with_incoming_shutdown(TcpListenerStream::new(self.listener), stop_accepting);
 
         tokio::pin!(server);

@@ -165,6 +165,39 @@ async fn demo_server_is_discoverable_answers_and_stops_on_sigterm() {
         .exemptions;
     assert!(exemptions.iter().any(|exemption| exemption.derived), "some doctors are 60 or over");
 
+    // A long solve is running when SIGTERM arrives: it stops, keeps its best roster as a draft,
+    // and the server still exits promptly.
+    let next_month = chrono::Utc::now().date_naive() + chrono::Duration::days(30);
+    let date = |day: chrono::NaiveDate| {
+        use chrono::Datelike;
+        pb::Date { year: day.year(), month: day.month() as i32, day: day.day() as i32 }
+    };
+    let plan = legevakt
+        .create_shift_plan(pb::CreateShiftPlanRequest {
+            plan: Some(pb::ShiftPlan {
+                district_id: allmenn_server::demo::legevakt_district_id().to_string(),
+                name: "Neste måned".into(),
+                start_date: Some(date(next_month)),
+                end_date: Some(date(next_month + chrono::Duration::days(13))),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .expect("a plan on the demo district")
+        .into_inner();
+    let mut solve = legevakt
+        .solve_shift_plan(pb::SolveShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            time_limit: Some(prost_types::Duration { seconds: 600, nanos: 0 }),
+            ..Default::default()
+        })
+        .await
+        .expect("solve starts")
+        .into_inner();
+    let first = solve.message().await.expect("progress").expect("a first message").solve.expect("solve");
+    assert_eq!(first.state, pb::SolveState::Running as i32);
+
     // SIGTERM: the server drains and exits successfully.
     let status = Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status().expect("kill");
     assert!(status.success());
@@ -177,6 +210,12 @@ async fn demo_server_is_discoverable_answers_and_stops_on_sigterm() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(exit.success(), "clean exit after SIGTERM: {exit:?}");
+    let mut last = first;
+    while let Ok(Some(message)) = solve.message().await {
+        last = message.solve.expect("solve");
+    }
+    assert_eq!(last.state, pb::SolveState::Cancelled as i32, "the solve stopped with the server");
+    assert!(last.result_version > 1, "its best roster was kept as a draft");
 }
 
 #[test]

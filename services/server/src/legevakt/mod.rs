@@ -35,6 +35,8 @@ pub struct Legevakt {
     store: Store,
     /// Bounds the optimiser runs of this process (each uses up to two cores).
     solver_slots: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Set when the server shuts down: running solves stop and keep their best roster.
+    shutting_down: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Optimiser runs one server process allows at once.
@@ -43,7 +45,17 @@ const CONCURRENT_SOLVES: usize = 2;
 impl Legevakt {
     /// A service backed by `store`.
     pub fn new(store: Store) -> Self {
-        Self { store, solver_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(CONCURRENT_SOLVES)) }
+        Self {
+            store,
+            solver_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(CONCURRENT_SOLVES)),
+            shutting_down: std::sync::Arc::default(),
+        }
+    }
+
+    /// A flag that stops every running solve of this service when set (at server shutdown): a
+    /// blocking optimiser thread would otherwise keep the process alive until its time limit.
+    pub fn shutdown_flag(&self) -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+        self.shutting_down.clone()
     }
 
     async fn district(&self, id: Uuid) -> Result<district::Model, ApiError> {

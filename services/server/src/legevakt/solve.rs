@@ -159,9 +159,11 @@ pub(super) async fn solve(
     let (sender, receiver) = mpsc::channel::<Result<pb::SolveShiftPlanResponse, Status>>(16);
     let _ = sender.try_send(Ok(pb::SolveShiftPlanResponse { solve: Some(lv::solve_message(&solve)) }));
     let store = service.store.clone();
+    let shutting_down = service.shutting_down.clone();
     tokio::spawn(async move {
         let _permit = permit;
-        let final_state = run(store.clone(), solve.clone(), input, settings, interval, sender.clone()).await;
+        let final_state =
+            run(store.clone(), solve.clone(), input, settings, interval, sender.clone(), shutting_down).await;
         let message = match final_state {
             Ok(solve) => Ok(pb::SolveShiftPlanResponse { solve: Some(lv::solve_message(&solve)) }),
             Err(error) => {
@@ -187,6 +189,7 @@ async fn run(
     settings: SolveSettings,
     interval: Duration,
     sender: mpsc::Sender<Result<pb::SolveShiftPlanResponse, Status>>,
+    shutting_down: Arc<AtomicBool>,
 ) -> Result<plan_solve::Model, ApiError> {
     let cancel = Arc::new(AtomicBool::new(false));
     let (progress_sender, mut progress) = watch::channel(Snapshot::default());
@@ -217,6 +220,12 @@ async fn run(
                     solve.best_objective = Some(objective);
                     solve.best_hard_violations = Some(i32::try_from(snapshot.hard_violations).unwrap_or(i32::MAX));
                     solve.time_to_best_ms = millis(snapshot.elapsed);
+                }
+                if shutting_down.load(Ordering::Relaxed) {
+                    // The best roster so far is kept as a draft, as for a cancel.
+                    cancelled_by_client = true;
+                    solve.message = "stopped because the server shut down".to_owned();
+                    cancel.store(true, Ordering::Relaxed);
                 }
                 if sender.is_closed() {
                     cancelled_by_client = true;
