@@ -113,6 +113,35 @@ pub fn page_token(last_id: Uuid) -> String {
     format!("{PAGE_TOKEN_PREFIX}{}", last_id.simple())
 }
 
+const OFFSET_TOKEN_PREFIX: &str = "offset.";
+
+/// One page of an already ordered, modest-sized list (staff, shift types, plans...): page tokens
+/// carry the offset of the next item. Returns the page and the next token (empty on the last page).
+pub fn offset_page<T>(
+    violations: &mut Violations,
+    items: Vec<T>,
+    requested_size: i32,
+    page_token: &str,
+) -> (Vec<T>, String) {
+    let size = usize::try_from(page_size(violations, requested_size, 100, 1000)).unwrap_or(100);
+    let offset = if page_token.is_empty() {
+        0
+    } else {
+        match page_token.strip_prefix(OFFSET_TOKEN_PREFIX).and_then(|offset| offset.parse::<usize>().ok()) {
+            Some(offset) => offset,
+            None => {
+                violations.add("page_token", "is not a token this service issued");
+                0
+            }
+        }
+    };
+    let total = items.len();
+    let page: Vec<T> = items.into_iter().skip(offset).take(size).collect();
+    let next = offset + page.len();
+    let token = if next < total { format!("{OFFSET_TOKEN_PREFIX}{next}") } else { String::new() };
+    (page, token)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,33 +176,4 @@ mod tests {
         assert_eq!(page_cursor(&mut violations, "garbage"), None);
         assert!(!violations.is_empty());
     }
-}
-
-const OFFSET_TOKEN_PREFIX: &str = "offset.";
-
-/// One page of an already ordered, modest-sized list (staff, shift types, plans...): page tokens
-/// carry the offset of the next item. Returns the page and the next token (empty on the last page).
-pub fn offset_page<T>(
-    violations: &mut Violations,
-    items: Vec<T>,
-    requested_size: i32,
-    page_token: &str,
-) -> (Vec<T>, String) {
-    let size = usize::try_from(page_size(violations, requested_size, 100, 1000)).unwrap_or(100);
-    let offset = if page_token.is_empty() {
-        0
-    } else {
-        match page_token.strip_prefix(OFFSET_TOKEN_PREFIX).and_then(|offset| offset.parse::<usize>().ok()) {
-            Some(offset) => offset,
-            None => {
-                violations.add("page_token", "is not a token this service issued");
-                0
-            }
-        }
-    };
-    let total = items.len();
-    let page: Vec<T> = items.into_iter().skip(offset).take(size).collect();
-    let next = offset + page.len();
-    let token = if next < total { format!("{OFFSET_TOKEN_PREFIX}{next}") } else { String::new() };
-    (page, token)
 }

@@ -153,7 +153,7 @@ async fn seed_legevakt<C: allmenn_store::Connection>(
         )
         .await?;
     }
-    let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 0x7374_6166_66);
+    let mut rng = ChaCha8Rng::seed_from_u64(SEED ^ 0x0073_7461_6666);
     for (index, gp) in population.gps.iter().enumerate() {
         // One in five is early in their career: short clinical service and one course missing.
         let junior = index % 5 == 4;

@@ -1,18 +1,22 @@
-//! The roster optimiser: iterated simulated annealing with incremental scoring and a
-//! dynamic-programming row re-optimisation as its large-neighbourhood move.
+//! The roster optimiser: iterated simulated annealing with incremental scoring, and large
+//! neighbourhoods built on an exact dynamic-programming re-optimisation of one employee's row.
 //!
 //! # Algorithm
-//! 1. **Start**: the warm-start roster if one is given (re-planning), otherwise the empty roster.
-//!    The empty roster is a fine start: the search runs on a penalised objective, so it walks
-//!    from infeasible to feasible rosters on its own, and the row re-optimisation builds whole
-//!    feasible rows in one move.
-//! 2. **Cycles** (epochs): every search thread anneals for a fixed number of iterations from a
-//!    high to a low temperature (see [`search`]). At the end of a cycle all threads meet at a
-//!    barrier, publish their best roster, and every thread restarts the next cycle from the best
-//!    roster of all threads (feasible before infeasible, then lower objective, then lower thread
-//!    number). Thread `i` uses the seed `seed + i`.
+//! 1. **Start**: the warm-start roster if one is given (re-planning); otherwise a construction
+//!    that builds the rows one after the other, each the dynamic program's best answer to the
+//!    cover the earlier rows left ([`row_dp`]; windows of one to eight weeks on long horizons).
+//! 2. **Cycles**: every search thread anneals from a high to a low temperature (see [`search`]
+//!    for the moves), then repairs rows that break a rule and polishes every row by best
+//!    response. At the end of a cycle all threads meet at a barrier, publish their best roster,
+//!    and every thread restarts the next cycle from the best roster of all threads (feasible
+//!    before infeasible, then lower objective, then lower thread number). Thread `i` uses the
+//!    seed `seed + i`. Under a time limit the run is three equal cycles; with an iteration
+//!    budget a cycle is a number of iterations proportional to the roster's size.
 //! 3. **Result**: the best feasible roster found, scored again by [`crate::evaluate`]; if none
 //!    was feasible, the least infeasible roster with its violations.
+//!
+//! Scoring is incremental ([`state`]): a move is scored from the changed days, the runs they
+//! touch and per-(day, shift type) cover counts, never the whole roster.
 //!
 //! # Determinism
 //! Cycle lengths are counted in iterations and threads only exchange rosters at the barrier,
@@ -253,29 +257,29 @@ fn run_search(
     let threads = options.threads.max(1);
     let mut initial_state = State::from_roster(p, initial);
     if options.initial.is_none() {
-        let started = Instant::now();
         construct(p, fixed, &mut initial_state);
-        if std::env::var("DBG").is_ok() {
-            eprintln!("construction: soft {} hard {} in {:?}", initial_state.soft, initial_state.hard, started.elapsed());
-        }
     }
     let stop_all = AtomicBool::new(false);
     let barrier = Barrier::new(threads);
     let slots: Mutex<Vec<Option<Published>>> = Mutex::new(vec![None; threads]);
     let cycle = cycle_iterations(p);
     let budget = options.max_iterations;
-    let env =
-        |name: &str, default: f64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
-    let schedule = Schedule { start_temperature: env("T0", 30.0), end_temperature: env("T1", 0.5) };
-    // With an iteration budget, cycles are counted in iterations (so that the run is
-    // deterministic). Under a time limit alone, the time is split into three equal cycles, so
+    // Temperatures on the objective's scale: a missing person costs 100 in the benchmark, a
+    // request 1–3; a cycle starts hot enough to trade cover and cools until only improvements
+    // and sideways moves pass.
+    let schedule = Schedule { start_temperature: 30.0, end_temperature: 0.5 };
+    // With an iteration budget, cycles are counted in iterations only, so that the run is
+    // deterministic. Under a time limit alone, the time is split into three equal cycles, so
     // that every instance cools fully a few times whatever the machine's speed (measured: fewer,
     // longer cycles beat many short restarts on the benchmark).
-    let cycle_time = deadline.map(|deadline| {
-        // Keep a twentieth in hand so that the last cycle's repair ends before the deadline.
-        let total = deadline.saturating_duration_since(Instant::now()).mul_f64(0.95);
-        total.div_f64(env("CYCLES", 3.0)).max(Duration::from_millis(50))
-    });
+    let cycle_time = match (budget, deadline) {
+        (None, Some(deadline)) => {
+            // Keep a twentieth in hand so that the last cycle's repair ends before the deadline.
+            let total = deadline.saturating_duration_since(Instant::now()).mul_f64(0.95);
+            Some(total.div_f64(3.0).max(Duration::from_millis(50)))
+        }
+        _ => None,
+    };
     let should_stop = |stop_all: &AtomicBool| {
         if stop_all.load(Ordering::Relaxed) {
             return true;
@@ -300,7 +304,24 @@ fn run_search(
         let mut done: u64 = 0;
         loop {
             let length = budget.map_or(u64::MAX, |budget| cycle.min(budget - done));
-            let stopped = worker.anneal(length, cycle_time, schedule, &|| should_stop(&stop_all));
+            // Thread 0 also reports its own best (never worse than the last shared best, which
+            // it adopted) every quarter of a second during the cycle.
+            let mut check = |best: &Snapshot, iterations: u64| -> bool {
+                let stop = should_stop(&stop_all);
+                if let Some(report) = report.as_mut()
+                    && last_report.elapsed() >= PROGRESS_INTERVAL
+                {
+                    last_report = Instant::now();
+                    report(&Progress {
+                        elapsed: start.elapsed(),
+                        best_objective: (best.hard == 0).then_some(best.soft),
+                        hard_violations: count_violations(p, best),
+                        iterations: iterations_before + iterations,
+                    });
+                }
+                stop
+            };
+            let stopped = worker.anneal(length, cycle_time, schedule, &mut check);
             done = worker.iterations;
             let own = worker.best_feasible.clone().unwrap_or_else(|| worker.best_infeasible.clone());
             if worker.best_feasible.as_ref().map(|b| b.soft) != last_best {
