@@ -99,6 +99,19 @@ pub(crate) async fn district(client: &mut Client) -> pb::LegevaktDistrict {
     district
 }
 
+/// Adds a staff member and returns it as stored.
+async fn add_staff(client: &mut Client, member: pb::StaffMember) -> pb::StaffMember {
+    client
+        .legevakt
+        .create_staff_member(pb::CreateStaffMemberRequest {
+            request_id: String::new(),
+            staff_member: Some(member),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
 /// A qualified doctor (specialist with both courses), unless `qualified` is false (a young doctor
 /// who needs a bakvakt).
 pub(crate) fn doctor(
@@ -151,38 +164,14 @@ async fn district_staff_and_shift_types(server: &TestServer) {
     let codes: Vec<_> = shift_types.iter().map(|shift| shift.code.as_str()).collect();
     assert_eq!(codes, ["D", "BV", "K", "SK", "N"], "ordered by start time, then code");
 
-    let qualified = client
-        .legevakt
-        .create_staff_member(pb::CreateStaffMemberRequest {
-            request_id: String::new(),
-            staff_member: Some(doctor(&district.id, "9200001", "Aas", 1975, true)),
-        })
-        .await
-        .unwrap()
-        .into_inner();
+    let qualified = add_staff(&mut client, doctor(&district.id, "9200001", "Aas", 1975, true)).await;
     assert!(qualified.may_work_alone);
     assert!(qualified.unmet_requirements.is_empty());
-    let young = client
-        .legevakt
-        .create_staff_member(pb::CreateStaffMemberRequest {
-            request_id: String::new(),
-            staff_member: Some(doctor(&district.id, "9200002", "Bø", 1996, false)),
-        })
-        .await
-        .unwrap()
-        .into_inner();
+    let young = add_staff(&mut client, doctor(&district.id, "9200002", "Bø", 1996, false)).await;
     assert!(!young.may_work_alone, "a doctor with 14 months and one course needs a bakvakt");
     assert!(young.unmet_requirements.contains(&(pb::CompetenceRequirement::BasicQualification as i32)));
     assert!(young.unmet_requirements.contains(&(pb::CompetenceRequirement::ViolenceCourse as i32)));
-    let senior = client
-        .legevakt
-        .create_staff_member(pb::CreateStaffMemberRequest {
-            request_id: String::new(),
-            staff_member: Some(doctor(&district.id, "9200003", "Dahl", 1962, true)),
-        })
-        .await
-        .unwrap()
-        .into_inner();
+    let senior = add_staff(&mut client, doctor(&district.id, "9200003", "Dahl", 1962, true)).await;
     // The same HPR number twice in one district is a duplicate.
     let duplicate = error(
         client
@@ -482,42 +471,34 @@ async fn staff(client: &mut Client, district_id: &str) -> (Vec<pb::StaffMember>,
     let mut doctors = Vec::new();
     for index in 0..10 {
         let qualified = index < 8;
-        let member = client
-            .legevakt
-            .create_staff_member(pb::CreateStaffMemberRequest {
-                request_id: String::new(),
-                staff_member: Some(doctor(
-                    district_id,
-                    &format!("93000{index:02}"),
-                    &format!("Lege{index:02}"),
-                    1970 + index,
-                    qualified,
-                )),
-            })
-            .await
-            .unwrap()
-            .into_inner();
+        let member = add_staff(
+            client,
+            doctor(
+                district_id,
+                &format!("93000{index:02}"),
+                &format!("Lege{index:02}"),
+                1970 + index,
+                qualified,
+            ),
+        )
+        .await;
         doctors.push(member);
     }
     let mut nurses = Vec::new();
     for index in 0..3 {
-        let member = client
-            .legevakt
-            .create_staff_member(pb::CreateStaffMemberRequest {
-                request_id: String::new(),
-                staff_member: Some(pb::StaffMember {
-                    district_id: district_id.into(),
-                    hpr_number: format!("94000{index:02}"),
-                    given_name: "Sykepleier".into(),
-                    family_name: format!("Pleier{index:02}"),
-                    profession: pb::StaffProfession::Nurse.into(),
-                    valid_from: Some(date(2024, 1, 1)),
-                    ..Default::default()
-                }),
-            })
-            .await
-            .unwrap()
-            .into_inner();
+        let member = add_staff(
+            client,
+            pb::StaffMember {
+                district_id: district_id.into(),
+                hpr_number: format!("94000{index:02}"),
+                given_name: "Sykepleier".into(),
+                family_name: format!("Pleier{index:02}"),
+                profession: pb::StaffProfession::Nurse.into(),
+                valid_from: Some(date(2024, 1, 1)),
+                ..Default::default()
+            },
+        )
+        .await;
         nurses.push(member);
     }
     (doctors, nurses)
@@ -955,14 +936,7 @@ async fn over_constrained_plans_solve_to_explained_violations(server: &TestServe
     let district = district(&mut client).await;
     // Only two doctors for three doctor shifts a day: minimum cover cannot be met.
     for index in 0..2 {
-        client
-            .legevakt
-            .create_staff_member(pb::CreateStaffMemberRequest {
-                request_id: String::new(),
-                staff_member: Some(doctor(&district.id, &format!("95000{index}"), "Few", 1980, true)),
-            })
-            .await
-            .unwrap();
+        add_staff(&mut client, doctor(&district.id, &format!("95000{index}"), "Few", 1980, true)).await;
     }
     let plan = create_plan(&mut client, &district.id, "Underbemannet").await;
 
