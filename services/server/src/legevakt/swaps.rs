@@ -58,12 +58,21 @@ fn edits(swap: &shift_swap::Model) -> Result<(Vec<Edit>, Vec<Uuid>), ApiError> {
     violations.into_result(|| result)
 }
 
+/// The published roster with a swap applied, ready to be stored as the next published version.
+struct Applied {
+    published_version: i32,
+    roster: Vec<allmenn_store::legevakt::AssignmentRow>,
+    evaluated: planning::Evaluated,
+    shift_types: Vec<allmenn_store::entity::legevakt::shift_type::Model>,
+}
+
 /// Validates a swap's edits on the published roster; refuses it when it adds a hard violation for
-/// the people involved, and returns the soft warnings otherwise.
+/// the people involved. Returns the soft warnings and, once the swap has both parties, the roster
+/// with the swap applied (what an approval publishes).
 async fn validate(
     service: &Legevakt,
     swap: &shift_swap::Model,
-) -> Result<Vec<pb::ConstraintViolation>, ApiError> {
+) -> Result<(Vec<pb::ConstraintViolation>, Option<Applied>), ApiError> {
     let plan = repo::get_plan(service.store.connection(), swap.plan_id).await?;
     if plan.published_version == 0 {
         return Err(StoreError::from(RuleViolation::NoPublishedVersion).into());
@@ -94,7 +103,7 @@ async fn validate(
     }
     let (edits, people) = edits(swap)?;
     if people.len() < 2 {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), None));
     }
     let outcome =
         explain::validate_edits(&input, &input.assignments, &edits).map_err(planning::plan_error)?;
@@ -103,9 +112,17 @@ async fn validate(
         let summary = hard.iter().map(|violation| violation.message.as_str()).collect::<Vec<_>>().join("; ");
         return Err(StoreError::from(RuleViolation::BreaksHardRule(summary)).into());
     }
-    let soft = planning::evaluated(&input, &outcome.explanation);
+    let after = planning::evaluated(&input, &outcome.explanation);
     let before = planning::evaluate(&loaded, &roster)?;
-    Ok(planning::added_violations(&before, &soft).into_iter().filter(|violation| !violation.hard).collect())
+    let warnings =
+        planning::added_violations(&before, &after).into_iter().filter(|violation| !violation.hard).collect();
+    let applied = Applied {
+        published_version: plan.published_version,
+        roster: planning::roster_rows(&outcome.assignments),
+        evaluated: after,
+        shift_types: loaded.shift_types,
+    };
+    Ok((warnings, Some(applied)))
 }
 
 pub(super) async fn create(
@@ -184,7 +201,7 @@ pub(super) async fn create(
     {
         repo::get_staff_member(service.store.connection(), member).await?;
     }
-    let warnings = validate(service, &row).await?;
+    let (warnings, _) = validate(service, &row).await?;
     let created = idempotency::run(&service.store, "CreateShiftSwap", &request.request_id, &request, |tx| {
         Box::pin(async move {
             let row = repo::insert::<_, shift_swap::ActiveModel>(tx, row, Resource::ShiftSwap).await?;
@@ -331,25 +348,13 @@ pub(super) async fn act<M: prost::Message>(
     if matches!(action, Action::Approve | Action::Reject) {
         swap.decision_note = request.note.clone();
     }
-    let warnings = if matches!(action, Action::Accept | Action::Claim | Action::Approve) {
+    let (warnings, applied) = if matches!(action, Action::Accept | Action::Claim | Action::Approve) {
         validate(service, &swap).await?
     } else {
-        Vec::new()
+        (Vec::new(), None)
     };
-    let applied = if action == Action::Approve {
-        let plan = repo::get_plan(service.store.connection(), swap.plan_id).await?;
-        let loaded = load::load(&service.store, plan.id, plan.published_version).await?;
-        let input = planning::input(&loaded, &rows(&loaded.assignments));
-        let (edits, _) = edits(&swap)?;
-        let roster =
-            explain::apply_edits(&input, &input.assignments, &edits).map_err(planning::plan_error)?;
-        let evaluated = planning::evaluate(&loaded, &planning::roster_rows(&roster))?;
-        Some((plan.published_version, planning::roster_rows(&roster), evaluated))
-    } else {
-        None
-    };
-    let district_id = repo::get_plan(service.store.connection(), swap.plan_id).await?.district_id;
-    let shift_types = repo::list_shift_types(service.store.connection(), district_id).await?;
+    // Only an approval publishes the swapped roster.
+    let applied = applied.filter(|_| action == Action::Approve);
     let note = request.note.clone();
     let saved = idempotency::run(&service.store, method, &request.request_id, message, |tx| {
         Box::pin(async move {
@@ -359,7 +364,7 @@ pub(super) async fn act<M: prost::Message>(
             }
             let mut swap = swap;
             swap.version = current.version;
-            if let Some((published, roster, evaluated)) = applied {
+            if let Some(Applied { published_version: published, roster, evaluated, shift_types }) = applied {
                 let plan = repo::lock_plan(tx, swap.plan_id, None).await?;
                 repo::lock_district(tx, plan.district_id, None).await?;
                 super::plans::check_no_collisions(tx, &plan, &roster, &shift_types).await?;
