@@ -464,6 +464,7 @@ on_both_databases!(
     plan_solve_explain_publish_swap_export,
     over_constrained_plans_solve_to_explained_violations,
     replanning_after_an_absence_moves_only_what_it_must,
+    a_retried_solve_attaches_to_the_first,
 );
 
 /// Staff for a realistic small district: 8 qualified doctors, 2 who need a bakvakt, 3 nurses.
@@ -1226,4 +1227,61 @@ async fn replanning_after_an_absence_moves_only_what_it_must(server: &TestServer
     );
     assert_eq!(collision.reason(), Some("HARD_RULE_VIOLATED"));
     assert!(collision.to_string().contains("overlaps"), "{collision}");
+}
+
+/// A solve started with a request_id outlives its stream; a retry with the same id, here on
+/// another replica, follows that solve to its end instead of starting a second one.
+async fn a_retried_solve_attaches_to_the_first(server: &TestServer) {
+    let mut client = server.client().await;
+    let district = district(&mut client).await;
+    staff(&mut client, &district.id).await;
+    let plan = create_plan(&mut client, &district.id, "Retried solve").await;
+    let request = pb::SolveShiftPlanRequest {
+        request_id: "solve-retry-1".into(),
+        plan_id: plan.id.clone(),
+        time_limit: Some(prost_types::Duration { seconds: 2, nanos: 0 }),
+        seed: Some(11),
+        progress_interval: Some(prost_types::Duration { seconds: 0, nanos: 200_000_000 }),
+        ..Default::default()
+    };
+    let mut first_stream = client.legevakt.solve_shift_plan(request.clone()).await.unwrap().into_inner();
+    let first = first_stream.message().await.unwrap().unwrap().solve.unwrap();
+    assert_eq!(first.state, pb::SolveState::Running as i32);
+    // The connection breaks: the stream is gone, the solve is not.
+    drop(first_stream);
+
+    let replica = server.replica().await;
+    let mut retry_client = replica.client().await;
+    let mut retry = retry_client.legevakt.solve_shift_plan(request.clone()).await.unwrap().into_inner();
+    let mut messages = Vec::new();
+    while let Some(message) = retry.message().await.unwrap() {
+        messages.push(message.solve.unwrap());
+    }
+    assert!(messages.iter().all(|solve| solve.id == first.id), "the retry follows the first solve");
+    let last = messages.last().unwrap();
+    assert_eq!(
+        last.state,
+        pb::SolveState::Succeeded as i32,
+        "closing a detached solve's stream does not cancel it"
+    );
+    assert!(last.result_version > 0);
+
+    // Once it has ended, a further retry gets the finished solve at once.
+    let mut late = client.legevakt.solve_shift_plan(request.clone()).await.unwrap().into_inner();
+    let finished = late.message().await.unwrap().unwrap().solve.unwrap();
+    assert_eq!((finished.id.as_str(), finished.state), (first.id.as_str(), pb::SolveState::Succeeded as i32));
+    assert_eq!(finished.result_version, last.result_version);
+    assert!(late.message().await.unwrap().is_none());
+
+    // The same id with another request is refused.
+    let reused = error(
+        client
+            .legevakt
+            .solve_shift_plan(pb::SolveShiftPlanRequest {
+                time_limit: Some(prost_types::Duration { seconds: 3, nanos: 0 }),
+                ..request
+            })
+            .await,
+    );
+    assert_eq!(reused.reason(), Some("REQUEST_ID_REUSED"));
 }

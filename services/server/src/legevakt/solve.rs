@@ -1,7 +1,13 @@
 //! SolveShiftPlan: runs the roster optimiser on a blocking thread, streams progress to the caller,
-//! and stores the result as a new draft version. A solve stops at its time limit, when the caller
-//! closes the stream, or when anyone calls CancelShiftPlanSolve (on any replica: the flag is in the
-//! database and polled once a second).
+//! and stores the result as a new draft version. A solve stops at its time limit, when anyone calls
+//! CancelShiftPlanSolve (on any replica: the flag is in the database and polled once a second), or —
+//! for a solve started without a `request_id` — when the caller closes the stream.
+//!
+//! A solve started with a `request_id` belongs to that id, not to the stream: the id and the solve
+//! are recorded in the transaction that creates the solve, closing the stream leaves it running,
+//! and a retry with the same id (on any replica) attaches to it and follows its row in the
+//! database to the end. That is what lets a client whose connection broke during a long solve
+//! retry without starting a second one.
 
 use std::{
     sync::{
@@ -16,9 +22,11 @@ use allmenn_proto::v1 as pb;
 use allmenn_store::{
     Resource, RuleViolation, StoreError,
     entity::legevakt::plan_solve,
+    idempotency as stored,
     legevakt::{self as repo, NewVersion},
 };
 use chrono::Utc;
+use prost::Message;
 use tokio::sync::{mpsc, watch};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Status, codegen::BoxStream};
@@ -34,6 +42,8 @@ use crate::{
 const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(60);
 const MAX_TIME_LIMIT: Duration = Duration::from_secs(3600);
 const DEFAULT_PROGRESS_INTERVAL: Duration = Duration::from_secs(1);
+/// Method name under which a solve's `request_id` is recorded.
+const METHOD: &str = "LegevaktService/SolveShiftPlan";
 
 /// The best result so far, as the optimiser reports it.
 #[derive(Clone, Copy, Debug, Default)]
@@ -91,6 +101,13 @@ pub(super) async fn solve(
         .and_then(|time| common::timestamp(&mut violations, "replan_from_time", time))
         .unwrap_or_else(Utc::now);
     let plan_id = violations.into_result(|| plan_id)?;
+    let fingerprint = stored::fingerprint(&request.encode_to_vec());
+    if !request.request_id.is_empty()
+        && let Some(solve_id) =
+            recorded_solve(service.store.connection(), &request.request_id, fingerprint).await?
+    {
+        return Ok(attach(service.store.clone(), solve_id, interval));
+    }
 
     let plan = repo::get_plan(service.store.connection(), plan_id).await?;
     let base_version = match (mode, request.base_version) {
@@ -154,16 +171,43 @@ pub(super) async fn solve(
     }
     let solve =
         repo::insert::<_, plan_solve::ActiveModel>(&transaction, row, Resource::ShiftPlanSolve).await?;
+    let first = pb::SolveShiftPlanResponse { solve: Some(lv::solve_message(&solve)) };
+    let detached = !request.request_id.is_empty();
+    if detached {
+        match stored::record(&transaction, &request.request_id, METHOD, fingerprint, first.encode_to_vec())
+            .await
+        {
+            Ok(()) => {}
+            Err(StoreError::RequestIdRace) => {
+                // A concurrent retry started the solve first: follow that one.
+                drop(transaction);
+                let solve_id = recorded_solve(service.store.connection(), &request.request_id, fingerprint)
+                    .await?
+                    .ok_or(StoreError::RequestIdRace)?;
+                return Ok(attach(service.store.clone(), solve_id, interval));
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
     transaction.commit().await.map_err(StoreError::from_db)?;
 
     let (sender, receiver) = mpsc::channel::<Result<pb::SolveShiftPlanResponse, Status>>(16);
-    let _ = sender.try_send(Ok(pb::SolveShiftPlanResponse { solve: Some(lv::solve_message(&solve)) }));
+    let _ = sender.try_send(Ok(first));
     let store = service.store.clone();
     let shutting_down = service.shutting_down.clone();
     tokio::spawn(async move {
         let _permit = permit;
-        let final_state =
-            run(store.clone(), solve.clone(), input, settings, interval, sender.clone(), shutting_down).await;
+        let final_state = run(
+            store.clone(),
+            solve.clone(),
+            input,
+            settings,
+            interval,
+            sender.clone(),
+            shutting_down,
+            detached,
+        )
+        .await;
         let message = match final_state {
             Ok(solve) => Ok(pb::SolveShiftPlanResponse { solve: Some(lv::solve_message(&solve)) }),
             Err(error) => {
@@ -181,7 +225,53 @@ pub(super) async fn solve(
     Ok(Box::pin(ReceiverStream::new(receiver)))
 }
 
-/// Runs the optimiser to the end and stores its result; returns the finished solve row.
+/// The solve recorded for `request_id`, if the id was used for this request before.
+async fn recorded_solve(
+    connection: &impl allmenn_store::Connection,
+    request_id: &str,
+    fingerprint: i64,
+) -> Result<Option<Uuid>, ApiError> {
+    let Some(bytes) = stored::stored_response(connection, request_id, METHOD, fingerprint).await? else {
+        return Ok(None);
+    };
+    let first = pb::SolveShiftPlanResponse::decode(bytes.as_slice())
+        .map_err(|_| ApiError::Store(StoreError::RequestIdReused))?;
+    let id = first.solve.and_then(|solve| Uuid::parse_str(&solve.id).ok());
+    id.map(Some).ok_or(ApiError::Internal("a recorded solve has no id"))
+}
+
+/// A stream that follows a solve's row in the database until it ends: what a retry gets.
+fn attach(
+    store: allmenn_store::Store,
+    solve_id: Uuid,
+    interval: Duration,
+) -> BoxStream<pb::SolveShiftPlanResponse> {
+    let (sender, receiver) = mpsc::channel::<Result<pb::SolveShiftPlanResponse, Status>>(4);
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(interval);
+        loop {
+            ticker.tick().await;
+            let message = match repo::get_solve(store.connection(), solve_id).await {
+                Ok(solve) => {
+                    let finished = solve.state != "running";
+                    let message = pb::SolveShiftPlanResponse { solve: Some(lv::solve_message(&solve)) };
+                    if sender.send(Ok(message)).await.is_err() || finished {
+                        return;
+                    }
+                    continue;
+                }
+                Err(error) => Err(Status::from(ApiError::from(error))),
+            };
+            let _ = sender.send(message).await;
+            return;
+        }
+    });
+    Box::pin(ReceiverStream::new(receiver))
+}
+
+/// Runs the optimiser to the end and stores its result; returns the finished solve row. A
+/// `detached` solve keeps running when its stream is closed.
+#[allow(clippy::too_many_arguments)]
 async fn run(
     store: allmenn_store::Store,
     mut solve: plan_solve::Model,
@@ -190,6 +280,7 @@ async fn run(
     interval: Duration,
     sender: mpsc::Sender<Result<pb::SolveShiftPlanResponse, Status>>,
     shutting_down: Arc<AtomicBool>,
+    detached: bool,
 ) -> Result<plan_solve::Model, ApiError> {
     let cancel = Arc::new(AtomicBool::new(false));
     let (progress_sender, mut progress) = watch::channel(Snapshot::default());
@@ -228,8 +319,10 @@ async fn run(
                     cancel.store(true, Ordering::Relaxed);
                 }
                 if sender.is_closed() {
-                    cancelled_by_client = true;
-                    cancel.store(true, Ordering::Relaxed);
+                    if !detached {
+                        cancelled_by_client = true;
+                        cancel.store(true, Ordering::Relaxed);
+                    }
                 } else {
                     let _ = sender.try_send(Ok(pb::SolveShiftPlanResponse { solve: Some(lv::solve_message(&solve)) }));
                 }
