@@ -857,6 +857,80 @@ async fn plan_solve_explain_publish_swap_export(server: &TestServer) {
     let mut expected = vec![holder.clone(), swap.counterparty_staff_member_id.clone()];
     expected.sort();
     assert_eq!(affected, expected);
+    // Asked without an expiry, the swap would have expired when the shift started.
+    assert_eq!(swap.expire_time, shift.start_time);
+
+    // An open-pool offer that nobody claims before its expiry expires, for every reader.
+    let offered = full.shifts.iter().find(|shift| shift.id == period.shift(10, "D")).unwrap();
+    let offer = pb::ShiftSwap {
+        plan_id: plan.id.clone(),
+        kind: pb::ShiftSwapKind::OpenPool.into(),
+        requester_staff_member_id: offered.assignments[0].staff_member_id.clone(),
+        offered_shift_id: offered.id.clone(),
+        ..Default::default()
+    };
+    let in_the_past = prost_types::Timestamp { seconds: chrono::Utc::now().timestamp() - 60, nanos: 0 };
+    let past = error(
+        client
+            .legevakt
+            .create_shift_swap(pb::CreateShiftSwapRequest {
+                request_id: String::new(),
+                swap: Some(pb::ShiftSwap { expire_time: Some(in_the_past), ..offer.clone() }),
+            })
+            .await,
+    );
+    assert_eq!(fields(&past), ["swap.expire_time"]);
+    let expiry = chrono::Utc::now() + chrono::Duration::milliseconds(1500);
+    let pool = client
+        .legevakt
+        .create_shift_swap(pb::CreateShiftSwapRequest {
+            request_id: String::new(),
+            swap: Some(pb::ShiftSwap {
+                expire_time: Some(prost_types::Timestamp {
+                    seconds: expiry.timestamp(),
+                    nanos: expiry.timestamp_subsec_nanos() as i32,
+                }),
+                ..offer
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(pool.state, pb::ShiftSwapState::Open as i32);
+    // Wait for the wall clock to pass the expiry (the rule under test is about time itself).
+    tokio::time::sleep(
+        (expiry - chrono::Utc::now()).to_std().unwrap_or_default() + std::time::Duration::from_millis(50),
+    )
+    .await;
+    let open_swaps = client
+        .legevakt
+        .list_shift_swaps(pb::ListShiftSwapsRequest {
+            plan_id: plan.id.clone(),
+            states: vec![pb::ShiftSwapState::Open.into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(open_swaps.swaps.iter().all(|swap| swap.id != pool.id), "an expired offer is no longer open");
+    let expired = client
+        .legevakt
+        .get_shift_swap(pb::GetShiftSwapRequest { swap_id: pool.id.clone() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(expired.state, pb::ShiftSwapState::Expired as i32);
+    let late_claim = error(
+        client
+            .legevakt
+            .claim_shift_swap(pb::ClaimShiftSwapRequest {
+                swap_id: pool.id.clone(),
+                acting_staff_member_id: holder.clone(),
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(late_claim.reason(), Some("SWAP_EXPIRED"));
 
     // Exports of the published version.
     for (format, content_type, marker) in [

@@ -121,6 +121,9 @@ pub enum RuleViolation {
     /// The acting person is not the party this swap action belongs to.
     #[error("the acting staff member is not the party of this swap action")]
     NotSwapParty,
+    /// The swap was not decided before it expired.
+    #[error("the swap has expired")]
+    SwapExpired,
     /// The shift has started; it can no longer be swapped.
     #[error("the shift has already started")]
     ShiftStarted,
@@ -161,6 +164,7 @@ impl RuleViolation {
             RuleViolation::HasAssignments => "HAS_ASSIGNMENTS",
             RuleViolation::NotSwapParty => "NOT_SWAP_PARTY",
             RuleViolation::ShiftStarted => "SHIFT_STARTED",
+            RuleViolation::SwapExpired => "SWAP_EXPIRED",
             RuleViolation::BreaksHardRule(_) => "HARD_RULE_VIOLATED",
         }
     }

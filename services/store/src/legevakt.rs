@@ -5,7 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, sea_query::Condition,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::{Condition, Expr, ExprTrait},
 };
 use uuid::Uuid;
 
@@ -572,6 +573,34 @@ pub async fn get_swap<C: ConnectionTrait>(connection: &C, id: Uuid) -> Result<sh
         shift_swap::Entity::find_by_id(id).one(connection).await.map_err(StoreError::from_db)?,
         Resource::ShiftSwap,
     )
+}
+
+/// The undecided swaps that may still expire.
+const UNDECIDED_SWAP_STATES: [&str; 3] = ["awaiting_counterparty", "open", "awaiting_approval"];
+
+/// Marks the undecided swaps of `plan_ids` (or the one swap `swap_id`) whose expiry has passed as
+/// expired, in one statement, so that every reader and every replica sees the same state; returns
+/// how many changed. Called before swaps are read or acted on, instead of by a timer.
+pub async fn expire_swaps<C: ConnectionTrait>(
+    connection: &C,
+    plan_ids: Option<Vec<Uuid>>,
+    swap_id: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    let mut update = shift_swap::Entity::update_many()
+        .col_expr(shift_swap::Column::State, Expr::value("expired"))
+        .col_expr(shift_swap::Column::Version, Expr::col(shift_swap::Column::Version).add(1))
+        .col_expr(shift_swap::Column::UpdatedAt, Expr::value(now))
+        .filter(shift_swap::Column::State.is_in(UNDECIDED_SWAP_STATES))
+        .filter(shift_swap::Column::ExpireTime.lte(now));
+    if let Some(plan_ids) = plan_ids {
+        update = update.filter(shift_swap::Column::PlanId.is_in(plan_ids));
+    }
+    if let Some(swap_id) = swap_id {
+        update = update.filter(shift_swap::Column::Id.eq(swap_id));
+    }
+    let result = update.exec(connection).await.map_err(StoreError::from_db)?;
+    Ok(result.rows_affected)
 }
 
 /// Reads a swap and locks it; checks the etag when given.

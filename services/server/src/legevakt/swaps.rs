@@ -10,7 +10,7 @@ use allmenn_store::{
     entity::legevakt::shift_swap,
     legevakt::{self as repo, NewVersion},
 };
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{Legevakt, convert as lv, load, planning, plans::rows};
@@ -53,6 +53,8 @@ fn edits(swap: &shift_swap::Model) -> Result<(Vec<Edit>, Vec<Uuid>), ApiError> {
             explain::hand_over((date, &code), swap.requester_staff_member_id, taker),
             vec![swap.requester_staff_member_id, taker],
         )),
+        // An open-pool offer nobody has claimed yet changes nothing.
+        ("open_pool", Some(_), None) => Some((Vec::new(), vec![swap.requester_staff_member_id])),
         _ => None,
     };
     violations.into_result(|| result)
@@ -69,10 +71,15 @@ struct Applied {
 /// Validates a swap's edits on the published roster; refuses it when it adds a hard violation for
 /// the people involved. Returns the soft warnings and, once the swap has both parties, the roster
 /// with the swap applied (what an approval publishes).
-async fn validate(
-    service: &Legevakt,
-    swap: &shift_swap::Model,
-) -> Result<(Vec<pb::ConstraintViolation>, Option<Applied>), ApiError> {
+/// What validating a swap found: warnings (new soft violations), the roster an approval would
+/// publish, and when the earliest shift involved starts (the default expiry).
+struct Validated {
+    warnings: Vec<pb::ConstraintViolation>,
+    applied: Option<Applied>,
+    earliest_start: Option<DateTime<Utc>>,
+}
+
+async fn validate(service: &Legevakt, swap: &shift_swap::Model) -> Result<Validated, ApiError> {
     let plan = repo::get_plan(service.store.connection(), swap.plan_id).await?;
     if plan.published_version == 0 {
         return Err(StoreError::from(RuleViolation::NoPublishedVersion).into());
@@ -94,16 +101,19 @@ async fn validate(
     }
     let input = planning::input(&loaded, &roster);
     let occurrences = input.occurrences_by_id().map_err(planning::plan_error)?;
+    let mut earliest_start: Option<DateTime<Utc>> = None;
     for shift_id in [&swap.offered_shift_id, &swap.requested_shift_id] {
-        if let Some(occurrence) = occurrences.get(shift_id.as_str())
-            && occurrence.start <= Utc::now()
-        {
-            return Err(StoreError::from(RuleViolation::ShiftStarted).into());
+        if let Some(occurrence) = occurrences.get(shift_id.as_str()) {
+            if occurrence.start <= Utc::now() {
+                return Err(StoreError::from(RuleViolation::ShiftStarted).into());
+            }
+            earliest_start =
+                Some(earliest_start.map_or(occurrence.start, |start| start.min(occurrence.start)));
         }
     }
     let (edits, people) = edits(swap)?;
     if people.len() < 2 {
-        return Ok((Vec::new(), None));
+        return Ok(Validated { warnings: Vec::new(), applied: None, earliest_start });
     }
     let outcome =
         explain::validate_edits(&input, &input.assignments, &edits).map_err(planning::plan_error)?;
@@ -122,7 +132,7 @@ async fn validate(
         evaluated: after,
         shift_types: loaded.shift_types,
     };
-    Ok((warnings, Some(applied)))
+    Ok(Validated { warnings, applied: Some(applied), earliest_start })
 }
 
 pub(super) async fn create(
@@ -170,6 +180,9 @@ pub(super) async fn create(
                 .expire_time
                 .as_ref()
                 .and_then(|time| common::timestamp(&mut violations, "swap.expire_time", time));
+            if expire.is_some_and(|expire| expire <= Utc::now()) {
+                violations.add("swap.expire_time", "must lie in the future");
+            }
             let now = Utc::now();
             let row = (|| {
                 Some(shift_swap::Model {
@@ -201,7 +214,13 @@ pub(super) async fn create(
     {
         repo::get_staff_member(service.store.connection(), member).await?;
     }
-    let (warnings, _) = validate(service, &row).await?;
+    let Validated { warnings, earliest_start, .. } = validate(service, &row).await?;
+    // Undecided swaps expire when the earliest shift involved starts, or earlier if asked.
+    let mut row = row;
+    row.expire_time = match (row.expire_time, earliest_start) {
+        (Some(asked), Some(start)) => Some(asked.min(start)),
+        (asked, start) => asked.or(start),
+    };
     let created = idempotency::run(&service.store, "CreateShiftSwap", &request.request_id, &request, |tx| {
         Box::pin(async move {
             let row = repo::insert::<_, shift_swap::ActiveModel>(tx, row, Resource::ShiftSwap).await?;
@@ -219,6 +238,7 @@ pub(super) async fn get(
     let mut violations = Violations::new();
     let swap_id = id(&mut violations, "swap_id", &request.swap_id);
     let swap_id = violations.into_result(|| swap_id)?;
+    repo::expire_swaps(service.store.connection(), None, Some(swap_id), Utc::now()).await?;
     Ok(lv::swap_message(&repo::get_swap(service.store.connection(), swap_id).await?, Vec::new()))
 }
 
@@ -243,6 +263,7 @@ pub(super) async fn list(
             .collect(),
         (None, None) => Vec::new(),
     };
+    repo::expire_swaps(service.store.connection(), Some(plan_ids.clone()), None, Utc::now()).await?;
     let states = request
         .states
         .iter()
@@ -312,7 +333,11 @@ pub(super) async fn act<M: prost::Message>(
         violations.add("note", "must be at most 1000 characters");
     }
     let swap_id = violations.into_result(|| swap_id)?;
+    repo::expire_swaps(service.store.connection(), None, Some(swap_id), Utc::now()).await?;
     let mut swap = repo::get_swap(service.store.connection(), swap_id).await?;
+    if swap.state == "expired" {
+        return Err(StoreError::from(RuleViolation::SwapExpired).into());
+    }
     let party_ok = match action {
         Action::Accept | Action::Decline => acting == swap.counterparty_staff_member_id,
         Action::Claim => acting.is_some() && acting != Some(swap.requester_staff_member_id),
@@ -332,7 +357,7 @@ pub(super) async fn act<M: prost::Message>(
         return Err(StoreError::from(RuleViolation::SwapStateConflict).into());
     }
     if swap.expire_time.is_some_and(|expire| expire <= Utc::now()) {
-        return Err(StoreError::from(RuleViolation::SwapStateConflict).into());
+        return Err(StoreError::from(RuleViolation::SwapExpired).into());
     }
     swap.state = match action {
         Action::Accept | Action::Claim => "awaiting_approval",
@@ -349,7 +374,8 @@ pub(super) async fn act<M: prost::Message>(
         swap.decision_note = request.note.clone();
     }
     let (warnings, applied) = if matches!(action, Action::Accept | Action::Claim | Action::Approve) {
-        validate(service, &swap).await?
+        let validated = validate(service, &swap).await?;
+        (validated.warnings, validated.applied)
     } else {
         (Vec::new(), None)
     };
@@ -359,6 +385,9 @@ pub(super) async fn act<M: prost::Message>(
     let saved = idempotency::run(&service.store, method, &request.request_id, message, |tx| {
         Box::pin(async move {
             let current = repo::lock_swap(tx, swap.id, expected).await?;
+            if current.expire_time.is_some_and(|expire| expire <= Utc::now()) {
+                return Err(StoreError::from(RuleViolation::SwapExpired).into());
+            }
             if !allowed_from.contains(&current.state.as_str()) {
                 return Err(StoreError::from(RuleViolation::SwapStateConflict).into());
             }
