@@ -1,5 +1,6 @@
-//! `allmenn`: the admin command-line interface. It covers the patient-list slice that has landed;
-//! further commands follow each capability.
+//! `allmenn`: the admin command-line interface. It covers the patient-list slice that has landed
+//! and a planner's legevakt round (create a plan, solve, publish, export); further commands follow
+//! each capability.
 
 use std::process::ExitCode;
 
@@ -29,6 +30,125 @@ enum Command {
         /// List contract id.
         contract_id: String,
     },
+    /// Legevakt shift plans.
+    #[command(subcommand)]
+    Legevakt(Legevakt),
+}
+
+#[derive(Debug, Subcommand)]
+enum Legevakt {
+    /// Creates a plan for a period; cover comes from the district's weekly template.
+    CreatePlan {
+        /// District id.
+        district_id: String,
+        /// Name shown to people, e.g. "Januar 2027".
+        #[arg(long)]
+        name: String,
+        /// First day, YYYY-MM-DD.
+        #[arg(long)]
+        start: String,
+        /// Last day, YYYY-MM-DD.
+        #[arg(long)]
+        end: String,
+    },
+    /// Runs the optimiser and prints its progress; the result is a new draft version. Ctrl-C stops
+    /// the solve and keeps its best roster.
+    Solve {
+        /// Plan id.
+        plan_id: String,
+        /// How long to search.
+        #[arg(long, default_value_t = 60)]
+        seconds: i64,
+        /// Seed, for a reproducible run.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Re-plan the published version after an absence instead of solving from scratch.
+        #[arg(long)]
+        replan: bool,
+    },
+    /// Publishes a draft version (the newest unless given).
+    Publish {
+        /// Plan id.
+        plan_id: String,
+        /// Draft version; 0 = the newest.
+        #[arg(long, default_value_t = 0)]
+        version: i32,
+        /// Publish even though the version breaks hard rules (e.g. cover that cannot be met).
+        #[arg(long)]
+        acknowledge_violations: bool,
+        /// A note kept with the version.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Writes a plan version as iCalendar, CSV or a printable HTML grid.
+    Export {
+        /// Plan id.
+        plan_id: String,
+        /// File format.
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Version; 0 = the newest published.
+        #[arg(long, default_value_t = 0)]
+        version: i32,
+        /// Only this staff member's shifts.
+        #[arg(long, default_value = "")]
+        staff: String,
+        /// HTML: mark violated rules in the grid.
+        #[arg(long)]
+        violations: bool,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Ics,
+    Csv,
+    Html,
+}
+
+impl ExportFormat {
+    fn proto(self) -> proto::ShiftPlanExportFormat {
+        match self {
+            ExportFormat::Ics => proto::ShiftPlanExportFormat::Icalendar,
+            ExportFormat::Csv => proto::ShiftPlanExportFormat::Csv,
+            ExportFormat::Html => proto::ShiftPlanExportFormat::Html,
+        }
+    }
+}
+
+/// What went wrong: a call the server refused, or a local problem (a bad date, a file).
+#[derive(Debug)]
+enum Failure {
+    Server(ClientError),
+    Local(String),
+}
+
+impl From<ClientError> for Failure {
+    fn from(error: ClientError) -> Self {
+        Failure::Server(error)
+    }
+}
+
+impl From<tonic::Status> for Failure {
+    fn from(status: tonic::Status) -> Self {
+        Failure::Server(ClientError::from(status))
+    }
+}
+
+/// `YYYY-MM-DD` → a proto date; the server checks that the day exists.
+fn date(field: &str, text: &str) -> Result<proto::Date, Failure> {
+    let parts: Vec<_> = text.split('-').map(str::parse::<i32>).collect();
+    match parts.as_slice() {
+        [Ok(year), Ok(month), Ok(day)] => Ok(proto::Date { year: *year, month: *month, day: *day }),
+        _ => Err(Failure::Local(format!("--{field} must be a date as YYYY-MM-DD, not {text:?}"))),
+    }
+}
+
+fn seconds(duration: Option<&prost_types::Duration>) -> f64 {
+    duration.map_or(0.0, |d| d.seconds as f64 + f64::from(d.nanos) / 1e9)
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -36,7 +156,11 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
+        Err(Failure::Local(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Server(error)) => {
             eprintln!("error: {error}");
             for violation in error.field_violations() {
                 eprintln!("  {}: {}", violation.field, violation.description);
@@ -52,7 +176,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<(), ClientError> {
+async fn run(cli: Cli) -> Result<(), Failure> {
     let mut client = Client::connect(cli.server).await?;
     match cli.command {
         Command::PatientGp { person_id } => {
@@ -90,6 +214,98 @@ async fn run(cli: Cli) -> Result<(), ClientError> {
                 contract.free_places,
                 if contract.has_permanent_gp { "with a permanent GP" } else { "without a permanent GP" }
             );
+        }
+        Command::Legevakt(command) => legevakt(&mut client, command).await?,
+    }
+    Ok(())
+}
+
+async fn legevakt(client: &mut Client, command: Legevakt) -> Result<(), Failure> {
+    match command {
+        Legevakt::CreatePlan { district_id, name, start, end } => {
+            let plan = proto::ShiftPlan {
+                district_id,
+                name,
+                start_date: Some(date("start", &start)?),
+                end_date: Some(date("end", &end)?),
+                ..Default::default()
+            };
+            let plan = client
+                .legevakt
+                .create_shift_plan(proto::CreateShiftPlanRequest { plan: Some(plan), ..Default::default() })
+                .await?
+                .into_inner();
+            println!("{}", plan.id);
+        }
+        Legevakt::Solve { plan_id, seconds: limit, seed, replan } => {
+            let mode = if replan { proto::SolveMode::Replan } else { proto::SolveMode::FromScratch };
+            let mut stream = client
+                .legevakt
+                .solve_shift_plan(proto::SolveShiftPlanRequest {
+                    plan_id,
+                    mode: mode.into(),
+                    time_limit: Some(prost_types::Duration { seconds: limit, nanos: 0 }),
+                    seed,
+                    ..Default::default()
+                })
+                .await?
+                .into_inner();
+            let mut last = None;
+            while let Some(message) = stream.message().await? {
+                let Some(solve) = message.solve else { continue };
+                let score = solve.best_score.unwrap_or_default();
+                eprintln!(
+                    "{:>6.1} s  objective {:>8}  hard violations {}",
+                    seconds(solve.elapsed.as_ref()),
+                    score.objective,
+                    score.hard_violations
+                );
+                last = Some(solve);
+            }
+            let Some(solve) = last else {
+                return Err(Failure::Local("the server ended the solve without a result".to_owned()));
+            };
+            let state = proto::SolveState::try_from(solve.state).unwrap_or(proto::SolveState::Unspecified);
+            println!("solve {} {}: draft version {}", solve.id, state.as_str_name(), solve.result_version);
+        }
+        Legevakt::Publish { plan_id, version, acknowledge_violations, note } => {
+            let published = client
+                .legevakt
+                .publish_shift_plan(proto::PublishShiftPlanRequest {
+                    plan_id,
+                    version,
+                    acknowledge_violations,
+                    note,
+                    ..Default::default()
+                })
+                .await?
+                .into_inner();
+            println!("published version {}", published.version);
+        }
+        Legevakt::Export { plan_id, format, version, staff, violations, output } => {
+            let file = client
+                .legevakt
+                .export_shift_plan(proto::ExportShiftPlanRequest {
+                    plan_id,
+                    version,
+                    format: format.proto().into(),
+                    staff_member_id: staff,
+                    include_violations: violations,
+                })
+                .await?
+                .into_inner()
+                .file
+                .unwrap_or_default();
+            match output {
+                Some(path) => std::fs::write(&path, &file.content)
+                    .map_err(|error| Failure::Local(format!("cannot write {}: {error}", path.display())))?,
+                None => {
+                    use std::io::Write;
+                    std::io::stdout()
+                        .write_all(&file.content)
+                        .map_err(|error| Failure::Local(format!("cannot write the export: {error}")))?;
+                }
+            }
         }
     }
     Ok(())
