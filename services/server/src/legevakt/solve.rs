@@ -251,19 +251,16 @@ fn attach(
         let mut ticker = tokio::time::interval(interval);
         loop {
             ticker.tick().await;
-            let message = match repo::get_solve(store.connection(), solve_id).await {
-                Ok(solve) => {
-                    let finished = solve.state != "running";
-                    let message = pb::SolveShiftPlanResponse { solve: Some(lv::solve_message(&solve)) };
-                    if sender.send(Ok(message)).await.is_err() || finished {
-                        return;
-                    }
-                    continue;
-                }
-                Err(error) => Err(Status::from(ApiError::from(error))),
+            let (message, finished) = match repo::get_solve(store.connection(), solve_id).await {
+                Ok(solve) => (
+                    Ok(pb::SolveShiftPlanResponse { solve: Some(lv::solve_message(&solve)) }),
+                    solve.state != "running",
+                ),
+                Err(error) => (Err(Status::from(ApiError::from(error))), true),
             };
-            let _ = sender.send(message).await;
-            return;
+            if sender.send(message).await.is_err() || finished {
+                return;
+            }
         }
     });
     Box::pin(ReceiverStream::new(receiver))

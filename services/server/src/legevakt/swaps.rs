@@ -356,9 +356,6 @@ pub(super) async fn act<M: prost::Message>(
     if !allowed_from.contains(&swap.state.as_str()) {
         return Err(StoreError::from(RuleViolation::SwapStateConflict).into());
     }
-    if swap.expire_time.is_some_and(|expire| expire <= Utc::now()) {
-        return Err(StoreError::from(RuleViolation::SwapExpired).into());
-    }
     swap.state = match action {
         Action::Accept | Action::Claim => "awaiting_approval",
         Action::Decline => "declined",
