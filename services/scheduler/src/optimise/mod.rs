@@ -7,10 +7,12 @@
 //!    cover the earlier rows left ([`row_dp`]; windows of one to eight weeks on long horizons).
 //! 2. **Cycles**: every search thread anneals from a high to a low temperature (see [`search`]
 //!    for the moves), then repairs rows that break a rule and polishes every row by best
-//!    response. At the end of a cycle all threads meet at a barrier, publish their best roster,
-//!    and every thread restarts the next cycle from the best roster of all threads (feasible
-//!    before infeasible, then lower objective, then lower thread number). Thread `i` uses the
-//!    seed `seed + i`. Under a time limit the run is three equal cycles; with an iteration
+//!    response. At the end of a cycle all threads meet at a barrier and publish their best
+//!    roster. Thread 0 restarts the next cycle from the best roster of all threads (feasible
+//!    before infeasible, then lower objective, then lower thread number); every other thread
+//!    restarts from its own best if that is feasible and within 1 % of the shared best, and from
+//!    the shared best otherwise, so that the threads keep exploring different regions. Thread
+//!    `i` uses the seed `seed + i`. Under a time limit the run is three equal cycles; with an iteration
 //!    budget a cycle is a number of iterations proportional to the roster's size.
 //! 3. **Result**: the best feasible roster found, scored again by [`crate::evaluate`]; if none
 //!    was feasible, the least infeasible roster with its violations.
@@ -29,6 +31,7 @@
 //! without one). Should no feasible roster be found with them locked, the remaining budget is
 //! spent on a second search that may move them ([`OptimiseResult::fixed_released`]).
 
+mod day_flow;
 mod problem;
 mod rng;
 mod row_dp;
@@ -302,15 +305,20 @@ fn run_search(
         let mut report = report;
         let mut last_report = Instant::now();
         let mut done: u64 = 0;
+        let mut shared_best: Option<Snapshot> = None;
         loop {
             let length = budget.map_or(u64::MAX, |budget| cycle.min(budget - done));
-            // Thread 0 also reports its own best (never worse than the last shared best, which
-            // it adopted) every quarter of a second during the cycle.
-            let mut check = |best: &Snapshot, iterations: u64| -> bool {
+            // Thread 0 also reports the better of its own best and the last shared best every
+            // quarter of a second during the cycle.
+            let mut check = |own: &Snapshot, iterations: u64| -> bool {
                 let stop = should_stop(&stop_all);
                 if let Some(report) = report.as_mut()
                     && last_report.elapsed() >= PROGRESS_INTERVAL
                 {
+                    let best = match &shared_best {
+                        Some(shared) if better(shared, own) => shared,
+                        _ => own,
+                    };
                     last_report = Instant::now();
                     report(&Progress {
                         elapsed: start.elapsed(),
@@ -329,7 +337,7 @@ fn run_search(
                 found_at = worker.improved_time;
             }
             slots.lock().expect("no thread panics while holding the lock")[index] =
-                Some(Published { best: own, found_at, iterations: worker.iterations });
+                Some(Published { best: own.clone(), found_at, iterations: worker.iterations });
             barrier.wait();
             let exhausted = budget.is_some_and(|budget| done >= budget);
             let finished = stopped || exhausted || stop_all.load(Ordering::Relaxed);
@@ -358,6 +366,19 @@ fn run_search(
             barrier.wait();
             if finished {
                 return global;
+            }
+            // A thread whose best is close to the shared best goes on from its own, so that the
+            // threads explore different regions; one that has fallen behind adopts the shared best.
+            // (Measured on Instance6, where runs that kept both threads in one region after the
+            // first cycle often stayed a cover unit above the best roster.)
+            let keep_own = index > 0
+                && own.hard == 0
+                && global.best.hard == 0
+                && own.soft <= global.best.soft + (global.best.soft / 100).max(1);
+            shared_best = Some(global.best.clone());
+            if keep_own {
+                worker.restart_from(&own.cells);
+                continue;
             }
             worker.restart_from(&global.best.cells);
             if global.best.hard == 0 && worker.best_feasible.as_ref().is_none_or(|b| better(&global.best, b))
