@@ -145,7 +145,7 @@ impl MinCostFlow {
 #[derive(Default)]
 pub(crate) struct DayFlow {
     flow: MinCostFlow,
-    /// Per arc added for an employee's choice: (employee, choice).
+    /// Per arc added for an employee's choice: (arc, employee, choice).
     choice_arcs: Vec<(usize, usize, u8)>,
     /// Per shift type: how many outside the re-assigned rows work it.
     base: Vec<i64>,

@@ -385,7 +385,9 @@ fn run_search(
                 && own.hard == 0
                 && global.best.hard == 0
                 && own.soft <= global.best.soft + (global.best.soft / 100).max(1);
-            shared_best = Some(global.best.clone());
+            if report.is_some() {
+                shared_best = Some(global.best.clone());
+            }
             if keep_own {
                 worker.restart_from(&own.cells);
                 continue;

@@ -176,6 +176,12 @@ impl<'p, 'm> Worker<'p, 'm> {
         delta <= 0.0 || self.rng.unit() < (-delta / temperature).exp()
     }
 
+    /// Whether a change of `soft` and `hard` lowers the penalised objective.
+    #[inline]
+    fn lowers_penalised(&self, soft_delta: i64, hard_delta: i64) -> bool {
+        (soft_delta as f64) + self.hard_weight * (hard_delta as f64) < 0.0
+    }
+
     fn record(&mut self) {
         let state = &self.state;
         if state.hard == 0 {
@@ -328,7 +334,7 @@ impl<'p, 'm> Worker<'p, 'm> {
                     self.buffer_a.extend_from_slice(&self.state.cells[e * p.h + a..=e * p.h + b]);
                     if self.buffer_a != self.buffer_b {
                         let (soft, hard) = self.state.set_range(p, e, a, &self.buffer_b);
-                        if (soft as f64) + self.hard_weight * (hard as f64) < 0.0 {
+                        if self.lowers_penalised(soft, hard) {
                             changed = true;
                         } else {
                             self.state.set_range(p, e, a, &self.buffer_a);
@@ -390,7 +396,7 @@ impl<'p, 'm> Worker<'p, 'm> {
         }
         let accepted = match temperature {
             Some(temperature) => (soft != 0 || hard != 0) && self.accept(soft, hard, temperature),
-            None => (soft as f64) + self.hard_weight * (hard as f64) < 0.0,
+            None => self.lowers_penalised(soft, hard),
         };
         if !accepted {
             for (&(e, _), &old) in self.day_flow.changes.iter().zip(&self.buffer_a).rev() {
