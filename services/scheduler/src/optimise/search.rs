@@ -11,7 +11,8 @@
 //! Moves, each applied through the incremental [`State`] and undone when rejected (shares per
 //! thousand steps, chosen by measurement on the benchmark; the dynamic-programming moves cost
 //! hundreds of cheap moves each, so they take roughly half the time at these shares):
-//! * put somebody on a (day, shift type) that lacks cover (~7 %);
+//! * put somebody on a (day, shift type) that lacks cover (~7 %), passing any minutes this
+//!   takes them over their most to rows with minutes to spare by same-day swaps;
 //! * change one cell to another assignable choice (20 %);
 //! * swap a block of 1–7 consecutive days between two employees (60 %; a one-day block is the
 //!   classic same-day swap; longer blocks keep both rows' run structure intact, which is what
@@ -100,6 +101,8 @@ pub(crate) struct Worker<'p, 'm> {
     day_flow_per_mille: usize,
     day_flow: DayFlow,
     flow_rows: Vec<usize>,
+    /// Minute transfers of the last cover move: (day, other row, shift given, shift taken).
+    transfers: Vec<(usize, usize, u8, u8)>,
 }
 
 /// Most rows a day re-assignment takes in the polish (a random subset on larger rosters keeps a
@@ -108,6 +111,8 @@ const FLOW_ROWS: usize = 48;
 /// Most rows a day re-assignment takes as an annealing move: the move is frequent, and with 48
 /// rows it took a third of the time on Instance21.
 const FLOW_ROWS_MOVE: usize = 16;
+/// Most minute transfers one cover move makes.
+const MAX_TRANSFERS: usize = 6;
 
 impl<'p, 'm> Worker<'p, 'm> {
     pub(crate) fn new(
@@ -157,6 +162,7 @@ impl<'p, 'm> Worker<'p, 'm> {
             day_flow_per_mille: 3,
             day_flow: DayFlow::default(),
             flow_rows: Vec::with_capacity(p.n),
+            transfers: Vec::new(),
         }
     }
 
@@ -461,25 +467,122 @@ impl<'p, 'm> Worker<'p, 'm> {
 
     /// Puts somebody on a (day, shift type) that lacks cover: the cheapest kind of progress on
     /// cover-driven objectives, which random cells find only rarely on large rosters.
+    ///
+    /// When that takes them over their most minutes, the excess is passed on: on other days
+    /// they swap with rows that have minutes to spare, taking a shorter shift (or a day off)
+    /// while the other row takes theirs, so that those days' cover stays as it was. On rosters
+    /// whose cover needs about all the minutes the staff may work (Instance13), the free minutes
+    /// end up spread over many rows in amounts smaller than any shift, and only such transfers
+    /// let one row use them.
     fn move_cover_cell(&mut self, temperature: f64) -> bool {
         let p = self.p;
+        let off = p.off();
         let Some((d, s)) = self.sample_under_covered() else {
             return false;
         };
-        for _ in 0..8 {
-            let e = self.rng.below(p.n);
-            let current = self.state.cell(p, e, d);
-            if current as usize == s || self.fixed[e * p.h + d] || !self.is_allowed(e, d, s as u8) {
+        let s = s as u8;
+        for attempt in 0..8 {
+            let partner = if attempt == 0 { self.weekend_partner(d, s) } else { None };
+            let e = partner.unwrap_or_else(|| self.rng.below(p.n));
+            let old = self.state.cell(p, e, d);
+            if old == s || self.fixed[e * p.h + d] || !self.is_allowed(e, d, s) {
                 continue;
             }
-            let (soft, hard) = self.state.set_range(p, e, d, &[s as u8]);
-            if self.accept(soft, hard, temperature) {
-                return true;
+            let other_before = self.state.hard_by_employee[e] - p.minutes_units(e, self.state.minutes(e));
+            let (s1, h1) = self.state.set_range(p, e, d, &[s]);
+            let excess = self.state.minutes(e) - p.max_minutes[e];
+            let other_after = self.state.hard_by_employee[e] - p.minutes_units(e, self.state.minutes(e));
+            if excess <= 0 || other_after > other_before {
+                let accepted = excess <= 0 && self.accept(s1, h1, temperature);
+                if !accepted {
+                    self.state.set_range(p, e, d, &[old]);
+                }
+                return accepted;
             }
-            self.state.set_range(p, e, d, &[current]);
-            return false;
+            // Transfers, each the best among a few sampled (day, row) pairs, until the excess is
+            // gone; a row with 120 spare minutes can take only 120 of it.
+            let (mut soft, mut hard) = (s1, h1);
+            let mut excess = excess;
+            let mut log = std::mem::take(&mut self.transfers);
+            log.clear();
+            while excess > 0 && log.len() < MAX_TRANSFERS {
+                let mut best: Option<(f64, usize, usize, i64)> = None;
+                let mut evaluated = 0;
+                for _ in 0..64 {
+                    if evaluated == 8 {
+                        break;
+                    }
+                    let d2 = self.rng.below(p.h);
+                    let x = self.state.cell(p, e, d2);
+                    if d2 == d || x == off || self.fixed[e * p.h + d2] {
+                        continue;
+                    }
+                    let b = self.rng.below(p.n);
+                    let y = self.state.cell(p, b, d2);
+                    let shed = p.length[x as usize] - p.length[y as usize];
+                    if b == e
+                        || shed <= 0
+                        || p.max_minutes[b] - self.state.minutes(b) < shed
+                        || self.fixed[b * p.h + d2]
+                        || !self.is_allowed(e, d2, y)
+                        || !self.is_allowed(b, d2, x)
+                    {
+                        continue;
+                    }
+                    evaluated += 1;
+                    let (sa, ha) = self.state.set_range(p, e, d2, &[y]);
+                    let (sb, hb) = self.state.set_range(p, b, d2, &[x]);
+                    let penalised = (sa + sb) as f64 + self.hard_weight * (ha + hb) as f64;
+                    if best.is_none_or(|(value, ..)| penalised < value) {
+                        best = Some((penalised, d2, b, shed));
+                    }
+                    self.state.set_range(p, b, d2, &[y]);
+                    self.state.set_range(p, e, d2, &[x]);
+                }
+                let Some((_, d2, b, shed)) = best else { break };
+                let x = self.state.cell(p, e, d2);
+                let y = self.state.cell(p, b, d2);
+                let (sa, ha) = self.state.set_range(p, e, d2, &[y]);
+                let (sb, hb) = self.state.set_range(p, b, d2, &[x]);
+                soft += sa + sb;
+                hard += ha + hb;
+                excess -= shed;
+                log.push((d2, b, x, y));
+            }
+            let accepted = excess <= 0 && self.accept(soft, hard, temperature);
+            if !accepted {
+                for &(d2, b, x, y) in log.iter().rev() {
+                    self.state.set_range(p, b, d2, &[y]);
+                    self.state.set_range(p, e, d2, &[x]);
+                }
+                self.state.set_range(p, e, d, &[old]);
+            }
+            self.transfers = log;
+            return accepted;
         }
         false
+    }
+
+    /// On a weekend day, a row that is off that day but works another day of the same weekend
+    /// (from a random starting row), if any: working there costs no further weekend. Where the
+    /// cover needs every weekend the staff may work (Instance13), half-worked weekends are what
+    /// leaves weekend shifts without cover.
+    fn weekend_partner(&mut self, d: usize, s: u8) -> Option<usize> {
+        let p = self.p;
+        let weekend = p.weekend_of[d];
+        if weekend == u32::MAX || self.rng.below(4) == 0 {
+            return None;
+        }
+        let off = p.off();
+        let days = d.saturating_sub(2)..=(d + 2).min(p.h - 1);
+        let start = self.rng.below(p.n);
+        (0..p.n).map(|k| (start + k) % p.n).find(|&e| {
+            self.state.cell(p, e, d) == off
+                && self.is_allowed(e, d, s)
+                && days
+                    .clone()
+                    .any(|x| x != d && p.weekend_of[x] == weekend && self.state.cell(p, e, x) != off)
+        })
     }
 
     fn move_cell(&mut self, temperature: f64) -> bool {
@@ -738,5 +841,77 @@ impl<'p, 'm> Worker<'p, 'm> {
         }
         self.state.set_range(p, e, a, &self.buffer_a);
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evaluate::evaluate;
+    use crate::model::{Cover, Employee, Model, ModelSpec, Roster, ShiftType, Weekday};
+
+    /// Two days, a short shift S (8 h) and a long one L (12 h). Day 0 is covered by A on L and B
+    /// on S; day 1 lacks an L that only A may take (B has the day off), but A on L twice would
+    /// go over A's most minutes. The cover move covers it by giving A's day-0 L to B, who has
+    /// minutes to spare, and putting A on B's S.
+    fn transfer_model() -> Model {
+        let shift_types = vec![
+            ShiftType { code: "S".into(), length_minutes: 480, required_skill: None },
+            ShiftType { code: "L".into(), length_minutes: 720, required_skill: None },
+        ];
+        let mut a = Employee::unrestricted("A", 2);
+        a.max_total_minutes = 1200;
+        let mut b = Employee::unrestricted("B", 2);
+        b.max_total_minutes = 1200;
+        b.days_off = vec![1];
+        let wanted = |n: u32| Cover {
+            min: 0,
+            preferred: n,
+            weight_under_min: 0,
+            weight_under_preferred: 100,
+            weight_over_preferred: 1,
+        };
+        Model::new(ModelSpec {
+            days: 2,
+            first_weekday: Weekday::Monday,
+            shift_types,
+            forbidden_successions: Vec::new(),
+            employees: vec![a, b],
+            requests: Vec::new(),
+            cover: vec![vec![wanted(1), wanted(1)], vec![wanted(0), wanted(1)]],
+            supervision: Vec::new(),
+            fairness: None,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_cover_move_passes_minutes_to_a_row_that_has_them() {
+        let model = transfer_model();
+        let p = Problem::new(&model);
+        let (short, long) = (0u8, 1u8);
+        let mut roster = Roster::empty_for(&model);
+        roster.set(0, 0, Some(long as usize));
+        roster.set(1, 0, Some(short as usize));
+        let state = State::from_roster(&p, &roster);
+        assert_eq!((state.soft, state.hard), (100, 0));
+
+        // Putting A on day 1 alone breaks A's minutes: the plain cover move cannot take it.
+        let mut alone = state.clone();
+        alone.set_range(&p, 0, 1, &[long]);
+        assert!(alone.hard > 0);
+
+        let fixed = vec![false; p.n * p.h];
+        let allowed = super::super::allowed_table(&p);
+        let mut worker = Worker::new(&p, &fixed, &allowed, state, 5);
+        for _ in 0..50 {
+            if worker.state.soft == 0 {
+                break;
+            }
+            worker.move_cover_cell(1e-9);
+        }
+        assert_eq!(worker.state.cells, vec![short, long, long, p.off()]);
+        let evaluation = evaluate(&model, &worker.state.to_roster(&p)).unwrap();
+        assert_eq!((evaluation.objective, evaluation.hard_penalty_units()), (0, 0));
     }
 }
