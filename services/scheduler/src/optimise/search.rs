@@ -113,6 +113,10 @@ const FLOW_ROWS: usize = 48;
 const FLOW_ROWS_MOVE: usize = 16;
 /// Most minute transfers one cover move makes.
 const MAX_TRANSFERS: usize = 6;
+/// One in this many cover moves that break a run rule re-shape the row next to the new shift.
+const REPAIR_ONE_IN: usize = 8;
+/// Days the cover move re-shapes next to the new shift.
+const REPAIR_WINDOW: usize = 10;
 
 impl<'p, 'm> Worker<'p, 'm> {
     pub(crate) fn new(
@@ -489,20 +493,48 @@ impl<'p, 'm> Worker<'p, 'm> {
                 continue;
             }
             let other_before = self.state.hard_by_employee[e] - p.minutes_units(e, self.state.minutes(e));
-            let (s1, h1) = self.state.set_range(p, e, d, &[s]);
-            let excess = self.state.minutes(e) - p.max_minutes[e];
-            let other_after = self.state.hard_by_employee[e] - p.minutes_units(e, self.state.minutes(e));
+            let (mut s1, mut h1) = self.state.set_range(p, e, d, &[s]);
+            let mut excess = self.state.minutes(e) - p.max_minutes[e];
+            let mut other_after = self.state.hard_by_employee[e] - p.minutes_units(e, self.state.minutes(e));
+            // The new shift often breaks a run rule next to it; now and then the row is
+            // re-shaped on that side by the dynamic program, within the row's minutes.
+            let mut saved = std::mem::take(&mut self.buffer_a);
+            saved.clear();
+            let mut window = None;
+            if other_after > other_before && self.rng.below(REPAIR_ONE_IN) == 0 {
+                let len = REPAIR_WINDOW.min(self.dp_window);
+                let broken = self.state.broken_day(p, e, self.rng.below(p.h)).unwrap_or(d);
+                let (a, b) = if broken > d || d == 0 {
+                    (d + 1, (d + len).min(p.h - 1))
+                } else {
+                    (d.saturating_sub(len), d - 1)
+                };
+                if a <= b && self.dp.solve(p, &self.state, self.fixed, e, a, b) {
+                    saved.extend_from_slice(&self.state.cells[e * p.h + a..=e * p.h + b]);
+                    self.buffer_b.clear();
+                    self.buffer_b.extend_from_slice(self.dp.result());
+                    let (soft, hard) = self.state.set_range(p, e, a, &self.buffer_b);
+                    s1 += soft;
+                    h1 += hard;
+                    excess = self.state.minutes(e) - p.max_minutes[e];
+                    other_after = self.state.hard_by_employee[e] - p.minutes_units(e, self.state.minutes(e));
+                    window = Some(a);
+                }
+            }
             if excess <= 0 || other_after > other_before {
                 let accepted = excess <= 0 && self.accept(s1, h1, temperature);
                 if !accepted {
+                    if let Some(a) = window {
+                        self.state.set_range(p, e, a, &saved);
+                    }
                     self.state.set_range(p, e, d, &[old]);
                 }
+                self.buffer_a = saved;
                 return accepted;
             }
             // Transfers, each the best among a few sampled (day, row) pairs, until the excess is
             // gone; a row with 120 spare minutes can take only 120 of it.
             let (mut soft, mut hard) = (s1, h1);
-            let mut excess = excess;
             let mut log = std::mem::take(&mut self.transfers);
             log.clear();
             while excess > 0 && log.len() < MAX_TRANSFERS {
@@ -555,9 +587,13 @@ impl<'p, 'm> Worker<'p, 'm> {
                     self.state.set_range(p, b, d2, &[y]);
                     self.state.set_range(p, e, d2, &[x]);
                 }
+                if let Some(a) = window {
+                    self.state.set_range(p, e, a, &saved);
+                }
                 self.state.set_range(p, e, d, &[old]);
             }
             self.transfers = log;
+            self.buffer_a = saved;
             return accepted;
         }
         false
