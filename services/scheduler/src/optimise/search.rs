@@ -480,7 +480,6 @@ impl<'p, 'm> Worker<'p, 'm> {
     /// let one row use them.
     fn move_cover_cell(&mut self, temperature: f64) -> bool {
         let p = self.p;
-        let off = p.off();
         let Some((d, s)) = self.sample_under_covered() else {
             return false;
         };
@@ -492,94 +491,38 @@ impl<'p, 'm> Worker<'p, 'm> {
             if old == s || self.fixed[e * p.h + d] || !self.is_allowed(e, d, s) {
                 continue;
             }
-            let other_before = self.state.hard_by_employee[e] - p.minutes_units(e, self.state.minutes(e));
-            let (mut s1, mut h1) = self.state.set_range(p, e, d, &[s]);
-            let mut excess = self.state.minutes(e) - p.max_minutes[e];
-            let mut other_after = self.state.hard_by_employee[e] - p.minutes_units(e, self.state.minutes(e));
+            let other_before = self.hard_except_minutes(e);
+            let (mut soft, mut hard) = self.state.set_range(p, e, d, &[s]);
             // The new shift often breaks a run rule next to it; now and then the row is
             // re-shaped on that side by the dynamic program, within the row's minutes.
             let mut saved = std::mem::take(&mut self.buffer_a);
             saved.clear();
             let mut window = None;
-            if other_after > other_before && self.rng.below(REPAIR_ONE_IN) == 0 {
-                let len = REPAIR_WINDOW.min(self.dp_window);
-                let broken = self.state.broken_day(p, e, self.rng.below(p.h)).unwrap_or(d);
-                let (a, b) = if broken > d || d == 0 {
-                    (d + 1, (d + len).min(p.h - 1))
-                } else {
-                    (d.saturating_sub(len), d - 1)
-                };
-                if a <= b && self.dp.solve(p, &self.state, self.fixed, e, a, b) {
-                    saved.extend_from_slice(&self.state.cells[e * p.h + a..=e * p.h + b]);
-                    self.buffer_b.clear();
-                    self.buffer_b.extend_from_slice(self.dp.result());
-                    let (soft, hard) = self.state.set_range(p, e, a, &self.buffer_b);
-                    s1 += soft;
-                    h1 += hard;
-                    excess = self.state.minutes(e) - p.max_minutes[e];
-                    other_after = self.state.hard_by_employee[e] - p.minutes_units(e, self.state.minutes(e));
-                    window = Some(a);
-                }
+            if self.hard_except_minutes(e) > other_before
+                && self.rng.below(REPAIR_ONE_IN) == 0
+                && let Some((a, s2, h2)) = self.reshape_beside(e, d, &mut saved)
+            {
+                soft += s2;
+                hard += h2;
+                window = Some(a);
             }
-            if excess <= 0 || other_after > other_before {
-                let accepted = excess <= 0 && self.accept(s1, h1, temperature);
-                if !accepted {
-                    if let Some(a) = window {
-                        self.state.set_range(p, e, a, &saved);
-                    }
-                    self.state.set_range(p, e, d, &[old]);
-                }
-                self.buffer_a = saved;
-                return accepted;
-            }
-            // Transfers, each the best among a few sampled (day, row) pairs, until the excess is
-            // gone; a row with 120 spare minutes can take only 120 of it.
-            let (mut soft, mut hard) = (s1, h1);
+            let mut excess = self.state.minutes(e) - p.max_minutes[e];
             let mut log = std::mem::take(&mut self.transfers);
             log.clear();
-            while excess > 0 && log.len() < MAX_TRANSFERS {
-                let mut best: Option<(f64, usize, usize, i64)> = None;
-                let mut evaluated = 0;
-                for _ in 0..64 {
-                    if evaluated == 8 {
-                        break;
-                    }
-                    let d2 = self.rng.below(p.h);
+            if self.hard_except_minutes(e) <= other_before {
+                // Transfers, each the best among a few sampled (day, row) pairs, until the excess
+                // is gone; a row with 120 spare minutes can take only 120 of it.
+                while excess > 0 && log.len() < MAX_TRANSFERS {
+                    let Some((d2, b, shed)) = self.best_transfer(e, d) else { break };
                     let x = self.state.cell(p, e, d2);
-                    if d2 == d || x == off || self.fixed[e * p.h + d2] {
-                        continue;
-                    }
-                    let b = self.rng.below(p.n);
                     let y = self.state.cell(p, b, d2);
-                    let shed = p.length[x as usize] - p.length[y as usize];
-                    if b == e
-                        || shed <= 0
-                        || p.max_minutes[b] - self.state.minutes(b) < shed
-                        || self.fixed[b * p.h + d2]
-                        || !self.is_allowed(e, d2, y)
-                        || !self.is_allowed(b, d2, x)
-                    {
-                        continue;
-                    }
-                    evaluated += 1;
                     let (sa, ha) = self.state.set_range(p, e, d2, &[y]);
                     let (sb, hb) = self.state.set_range(p, b, d2, &[x]);
-                    let penalised = (sa + sb) as f64 + self.hard_weight * (ha + hb) as f64;
-                    if best.is_none_or(|(value, ..)| penalised < value) {
-                        best = Some((penalised, d2, b, shed));
-                    }
-                    self.state.set_range(p, b, d2, &[y]);
-                    self.state.set_range(p, e, d2, &[x]);
+                    soft += sa + sb;
+                    hard += ha + hb;
+                    excess -= shed;
+                    log.push((d2, b, x, y));
                 }
-                let Some((_, d2, b, shed)) = best else { break };
-                let x = self.state.cell(p, e, d2);
-                let y = self.state.cell(p, b, d2);
-                let (sa, ha) = self.state.set_range(p, e, d2, &[y]);
-                let (sb, hb) = self.state.set_range(p, b, d2, &[x]);
-                soft += sa + sb;
-                hard += ha + hb;
-                excess -= shed;
-                log.push((d2, b, x, y));
             }
             let accepted = excess <= 0 && self.accept(soft, hard, temperature);
             if !accepted {
@@ -597,6 +540,75 @@ impl<'p, 'm> Worker<'p, 'm> {
             return accepted;
         }
         false
+    }
+
+    /// Hard units of row `e` other than its total-minutes rules.
+    fn hard_except_minutes(&self, e: usize) -> i64 {
+        self.state.hard_by_employee[e] - self.p.minutes_units(e, self.state.minutes(e))
+    }
+
+    /// Re-optimises up to [`REPAIR_WINDOW`] days of row `e` beside day `d`, on the side of a
+    /// broken run rule; applies the result, saves the old cells in `saved` and returns the
+    /// window's first day and the change of `soft` and `hard`, or `None` when the program finds
+    /// no row.
+    fn reshape_beside(&mut self, e: usize, d: usize, saved: &mut Vec<u8>) -> Option<(usize, i64, i64)> {
+        let p = self.p;
+        let len = REPAIR_WINDOW.min(self.dp_window);
+        let broken = self.state.broken_day(p, e, self.rng.below(p.h)).unwrap_or(d);
+        let (a, b) = if broken > d || d == 0 {
+            (d + 1, (d + len).min(p.h - 1))
+        } else {
+            (d.saturating_sub(len), d - 1)
+        };
+        if a > b || !self.dp.solve(p, &self.state, self.fixed, e, a, b) {
+            return None;
+        }
+        saved.extend_from_slice(&self.state.cells[e * p.h + a..=e * p.h + b]);
+        self.buffer_b.clear();
+        self.buffer_b.extend_from_slice(self.dp.result());
+        let (soft, hard) = self.state.set_range(p, e, a, &self.buffer_b);
+        Some((a, soft, hard))
+    }
+
+    /// The best of up to eight sampled swaps that move minutes off row `e` (on a day other than
+    /// `d`) to a row with minutes to spare: (day, other row, minutes moved).
+    fn best_transfer(&mut self, e: usize, d: usize) -> Option<(usize, usize, i64)> {
+        let p = self.p;
+        let off = p.off();
+        let mut best: Option<(f64, usize, usize, i64)> = None;
+        let mut evaluated = 0;
+        for _ in 0..64 {
+            if evaluated == 8 {
+                break;
+            }
+            let d2 = self.rng.below(p.h);
+            let x = self.state.cell(p, e, d2);
+            if d2 == d || x == off || self.fixed[e * p.h + d2] {
+                continue;
+            }
+            let b = self.rng.below(p.n);
+            let y = self.state.cell(p, b, d2);
+            let shed = p.length[x as usize] - p.length[y as usize];
+            if b == e
+                || shed <= 0
+                || p.max_minutes[b] - self.state.minutes(b) < shed
+                || self.fixed[b * p.h + d2]
+                || !self.is_allowed(e, d2, y)
+                || !self.is_allowed(b, d2, x)
+            {
+                continue;
+            }
+            evaluated += 1;
+            let (sa, ha) = self.state.set_range(p, e, d2, &[y]);
+            let (sb, hb) = self.state.set_range(p, b, d2, &[x]);
+            let penalised = (sa + sb) as f64 + self.hard_weight * (ha + hb) as f64;
+            if best.is_none_or(|(value, ..)| penalised < value) {
+                best = Some((penalised, d2, b, shed));
+            }
+            self.state.set_range(p, b, d2, &[y]);
+            self.state.set_range(p, e, d2, &[x]);
+        }
+        best.map(|(_, d2, b, shed)| (d2, b, shed))
     }
 
     /// On a weekend day, a row that is off that day but works another day of the same weekend
