@@ -257,19 +257,25 @@ fn replanning_keeps_frozen_shifts_and_moves_only_what_must_move() {
     // Someone with shifts in the second week falls ill from Tuesday 10 to Thursday 12 March.
     let sick_start = Oslo.with_ymd_and_hms(2026, 3, 10, 0, 0, 0).unwrap().with_timezone(&Utc);
     let sick_end = Oslo.with_ymd_and_hms(2026, 3, 13, 0, 0, 0).unwrap().with_timezone(&Utc);
+    // Shifts starting before Monday 9 March at noon are frozen. The one who falls ill has shifts
+    // in the span, none of them frozen (a frozen shift keeps its holder even when they are ill,
+    // so a 24-hour bakvakt from Monday 08:00 could not be mended).
+    let freeze = Oslo.with_ymd_and_hms(2026, 3, 9, 12, 0, 0).unwrap().with_timezone(&Utc);
     let occurrences = input.occurrences_by_id().unwrap();
     let sick = (1..=8)
         .map(id)
         .find(|staff| {
-            published.assignments.iter().any(|assignment| {
+            let mut in_span = published.assignments.iter().filter(|assignment| {
                 let occurrence = &occurrences[&assignment.shift_id()];
                 assignment.staff_id == *staff && occurrence.start < sick_end && sick_start < occurrence.end
-            })
+            });
+            let first = in_span.next();
+            first.is_some()
+                && first.into_iter().chain(in_span).all(|a| occurrences[&a.shift_id()].start >= freeze)
         })
-        .expect("someone works in the span");
+        .expect("someone works in the span, in shifts that are not frozen");
     let index = input.staff.iter().position(|member| member.id == sick).unwrap();
     input.staff[index].unavailability.push(Unavailability { start: sick_start, end: sick_end });
-    let freeze = Oslo.with_ymd_and_hms(2026, 3, 9, 12, 0, 0).unwrap().with_timezone(&Utc);
     input.replan = Some(Replan { published: published.assignments.clone(), freeze_before: freeze });
     input.assignments = published.assignments.clone();
 
