@@ -115,6 +115,8 @@ const FLOW_ROWS_MOVE: usize = 16;
 const MAX_TRANSFERS: usize = 6;
 /// One in this many cover moves that break a run rule re-shape the row next to the new shift.
 const REPAIR_ONE_IN: usize = 8;
+/// The same for a row that already works the weekend of the new shift.
+const REPAIR_ONE_IN_WEEKEND: usize = 3;
 /// Days the cover move re-shapes next to the new shift.
 const REPAIR_WINDOW: usize = 10;
 
@@ -499,7 +501,7 @@ impl<'p, 'm> Worker<'p, 'm> {
             saved.clear();
             let mut window = None;
             if self.hard_except_minutes(e) > other_before
-                && self.rng.below(REPAIR_ONE_IN) == 0
+                && self.rng.below(if partner.is_some() { REPAIR_ONE_IN_WEEKEND } else { REPAIR_ONE_IN }) == 0
                 && let Some((a, s2, h2)) = self.reshape_beside(e, d, &mut saved)
             {
                 soft += s2;
