@@ -5,6 +5,10 @@
 //! 1. **Start**: the warm-start roster if one is given (re-planning); otherwise a construction
 //!    that builds the rows one after the other, each the dynamic program's best answer to the
 //!    cover the earlier rows left ([`row_dp`]; windows of one to eight weeks on long horizons).
+//!    Where the model is linear in the rows chosen (no supervision, no fairness term: every
+//!    benchmark instance), column generation then solves the relaxation of "one feasible row per
+//!    employee" and dives to a roster ([`colgen`]), within half the time limit; the search starts
+//!    from that roster when it is better than the construction.
 //! 2. **Cycles**: every search thread anneals from a high to a low temperature (see [`search`]
 //!    for the moves), then repairs rows that break a rule and polishes the roster. At the end of
 //!    a cycle all threads meet at a barrier and publish their best roster. Thread 0 restarts the
@@ -32,11 +36,13 @@
 //! without one). Should no feasible roster be found with them locked, the remaining budget is
 //! spent on a second search that may move them ([`OptimiseResult::fixed_released`]).
 
+mod colgen;
 mod day_flow;
 mod problem;
 mod rng;
 mod row_dp;
 mod search;
+mod simplex;
 mod state;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -125,6 +131,9 @@ pub struct OptimiseResult {
     /// Whether fixed cells had to be released because no feasible roster kept them.
     pub fixed_released: bool,
 }
+
+/// Share of the time limit column generation may use before the search starts.
+const DIVE_SHARE: f64 = 0.5;
 
 /// Interval between progress reports.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
@@ -260,8 +269,24 @@ fn run_search(
 ) -> RunOutcome {
     let threads = options.threads.max(1);
     let mut initial_state = State::from_roster(p, initial);
+    let mut from_dive = false;
     if options.initial.is_none() {
         construct(p, fixed, &mut initial_state);
+        if !fixed.iter().any(|&f| f) && colgen::applicable(p) {
+            // Column generation gets at most half the time; the search polishes its roster.
+            let now = Instant::now();
+            let dive_deadline =
+                deadline.map(|deadline| now + deadline.saturating_duration_since(now).mul_f64(DIVE_SHARE));
+            if let Some(dive) =
+                colgen::price_and_dive(p, &initial_state, dive_deadline, cancel, options.threads)
+            {
+                let candidate = State::from_cells(p, dive.cells);
+                if (candidate.hard, candidate.soft) < (initial_state.hard, initial_state.soft) {
+                    initial_state = candidate;
+                    from_dive = true;
+                }
+            }
+        }
     }
     let stop_all = AtomicBool::new(false);
     let barrier = Barrier::new(threads);
@@ -278,7 +303,9 @@ fn run_search(
     // at 15 8889, at 8 8810, at 4 8743 (every instance better or equal on both seeds), at 2 8896;
     // six shorter cycles at 4 gave 8888.
     let again = Schedule { start_temperature: 4.0, ..first };
-    let schedules = [first, again];
+    // A roster from the dive is already near the optimum: the first cycle's heat would only
+    // scatter it.
+    let schedules = if from_dive { [again, again] } else { [first, again] };
     // With an iteration budget, cycles are counted in iterations only, so that the run is
     // deterministic. Under a time limit alone, the time is split into three equal cycles, so
     // that every instance cools fully a few times whatever the machine's speed (measured: fewer,

@@ -32,6 +32,7 @@ pub(crate) struct RowDp {
     allowed: Vec<bool>,
     choices: Vec<u8>,
     result: Vec<u8>,
+    best_result: Vec<u8>,
     reached: Vec<u32>,
     next_reached: Vec<u32>,
     group_of: Vec<usize>,
@@ -78,6 +79,36 @@ impl RowDp {
         a: usize,
         b: usize,
         minimum_minutes: i64,
+    ) -> bool {
+        self.solve_inner(p, state, Some(fixed), e, a, b, minimum_minutes, None, MAX_STATES)
+    }
+
+    /// The best whole row of employee `e` when putting `choice` on day `d` costs
+    /// `prices[d * (T + 1) + choice]` (the pricing problem of column generation), under the same
+    /// rules as [`RowDp::solve`]; `state` only supplies shapes. Allows `state_limit` states.
+    pub(crate) fn solve_priced(
+        &mut self,
+        p: &Problem<'_>,
+        state: &State,
+        e: usize,
+        prices: &[i64],
+        state_limit: usize,
+    ) -> bool {
+        self.solve_inner(p, state, None, e, 0, p.h - 1, p.min_minutes[e], Some(prices), state_limit)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn solve_inner(
+        &mut self,
+        p: &Problem<'_>,
+        state: &State,
+        fixed: Option<&[bool]>,
+        e: usize,
+        a: usize,
+        b: usize,
+        minimum_minutes: i64,
+        prices: Option<&[i64]>,
+        state_limit: usize,
     ) -> bool {
         let h = p.h;
         let off = p.off();
@@ -165,7 +196,7 @@ impl RowDp {
             if a == 0 || (a > 0 && (0..a).all(|d| (row[d] != off) == (row[a - 1] != off))) { 2 } else { 1 };
         let states = ng * run_slots * x_slots * units * weekend_slots;
         self.last_work = states * ng * len;
-        if states > MAX_STATES || states * len > 8 * MAX_STATES {
+        if states > state_limit || states * len > 8 * state_limit {
             return false;
         }
         let index = |ci: usize, r: usize, x: usize, u: usize, w: usize| -> usize {
@@ -188,8 +219,13 @@ impl RowDp {
             let current = row[d];
             for &c in &self.choices {
                 let mut allowed = p.cell_hard_units(e, d, c) == 0;
-                if fixed[e * h + d] && c != current {
+                if fixed.is_some_and(|fixed| fixed[e * h + d]) && c != current {
                     allowed = false;
+                }
+                if let Some(prices) = prices {
+                    self.cell_cost.push(prices[d * (p.t + 1) + c as usize]);
+                    self.allowed.push(allowed);
+                    continue;
                 }
                 let mut cost = p.request(e, d, c) + state.supervision_delta(p, e, d, c);
                 if c != off {
@@ -236,7 +272,21 @@ impl RowDp {
             remaining[ci] = i64::from(p.max_per_type[e * p.t + s]) - outside;
         }
 
-        for _round in 0..6 {
+        // Priced calls (column generation) carry cell costs of any scale: raise the prices of
+        // over-used types in steps of that scale, and over more rounds.
+        // Priced calls also bisect each price between the last value that let the type be
+        // over-used and the last that did not, and keep the cheapest path that respects them all.
+        let priced = prices.is_some();
+        let (rounds, step) = if priced {
+            (12, (self.cell_cost.iter().map(|c| c.abs()).max().unwrap_or(0) / 16).max(60))
+        } else {
+            (6, 60)
+        };
+        let mut low = vec![0i64; nc];
+        let mut high = vec![i64::MAX; nc];
+        let mut best_true = INF;
+        self.best_result.clear();
+        for _round in 0..rounds {
             self.group_cost.clear();
             self.group_cost.resize(len * ng, INF);
             self.group_member.clear();
@@ -436,9 +486,12 @@ impl RowDp {
             self.result.clear();
             self.result.resize(len, off);
             let mut i = best_index;
+            let mut price_paid = 0;
             for di in (0..len).rev() {
                 let ci = i / (run_slots * x_slots * units * weekend_slots);
-                self.result[di] = self.choices[self.group_member[di * ng + ci] as usize];
+                let member = self.group_member[di * ng + ci] as usize;
+                price_paid += lambda[member];
+                self.result[di] = self.choices[member];
                 if di > 0 {
                     i = self.back[di * states + i] as usize;
                 }
@@ -450,13 +503,37 @@ impl RowDp {
                 let used = self.result.iter().filter(|&&x| x == self.choices[ci]).count() as i64;
                 if used > remaining[ci] {
                     violated = true;
-                    // Double the price and add the excess, so a few rounds suffice.
-                    lambda[ci] = 2 * lambda[ci] + 60 * (used - remaining[ci]);
+                    low[ci] = lambda[ci];
+                    lambda[ci] = if priced && high[ci] != i64::MAX {
+                        (low[ci] + high[ci] + 1) / 2
+                    } else {
+                        // Double the price and add the excess, so a few rounds suffice.
+                        2 * lambda[ci] + step * (used - remaining[ci])
+                    };
                 }
             }
             if !violated {
-                return true;
+                if !priced {
+                    return true;
+                }
+                if best - price_paid < best_true {
+                    best_true = best - price_paid;
+                    self.best_result.clone_from(&self.result);
+                }
+                if lambda.iter().all(|&l| l == 0) {
+                    break;
+                }
+                for ci in 0..off_index {
+                    if lambda[ci] > 0 {
+                        high[ci] = lambda[ci];
+                        lambda[ci] = (low[ci] + high[ci]) / 2;
+                    }
+                }
             }
+        }
+        if best_true < INF {
+            std::mem::swap(&mut self.result, &mut self.best_result);
+            return true;
         }
         false
     }
