@@ -25,7 +25,8 @@ const DEGENERATE_RUN: usize = 50;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum LpStatus {
     Optimal,
-    /// The pivot budget ran out first; the basis is feasible but maybe not optimal.
+    /// The pivot budget ran out or the caller stopped the solve; the basis is feasible but maybe
+    /// not optimal.
     PivotLimit,
     /// A column of negative reduced cost can grow without bound.
     Unbounded,
@@ -125,12 +126,15 @@ impl Lp {
         column.cost - column.entries.iter().map(|&(i, a)| duals[i as usize] * a).sum::<f64>()
     }
 
-    /// Pivots until optimal or `max_pivots` pivots.
-    pub(crate) fn solve(&mut self, max_pivots: usize) -> LpStatus {
+    /// Pivots until optimal, `max_pivots` pivots, or `stopped` says so (asked every few pivots).
+    pub(crate) fn solve(&mut self, max_pivots: usize, stopped: &dyn Fn() -> bool) -> LpStatus {
         let m = self.m;
         let mut alpha = vec![0.0; m];
         let mut degenerate = 0usize;
-        for _ in 0..max_pivots {
+        for pivot in 0..max_pivots {
+            if pivot % 32 == 31 && stopped() {
+                return LpStatus::PivotLimit;
+            }
             let duals = self.duals();
             let bland = degenerate >= DEGENERATE_RUN;
             let mut entering = None;
@@ -219,7 +223,7 @@ impl Lp {
         self.basis[r] = q;
         self.position[q] = r;
         self.pivots_since_rebuild += 1;
-        if self.pivots_since_rebuild >= 100.max(m / 2) {
+        if self.pivots_since_rebuild >= 100.max(m) {
             self.rebuild();
         }
     }
@@ -307,7 +311,7 @@ mod tests {
     #[test]
     fn solves_a_small_program_with_its_dual_prices() {
         let (mut lp, x, y) = small();
-        assert_eq!(lp.solve(100), LpStatus::Optimal);
+        assert_eq!(lp.solve(100, &|| false), LpStatus::Optimal);
         assert!((lp.objective() + 12.0).abs() < 1e-4);
         assert!((lp.value(x) - 4.0).abs() < 1e-4);
         assert!(lp.value(y).abs() < 1e-4);
@@ -319,16 +323,16 @@ mod tests {
     #[test]
     fn re_solves_warm_after_a_new_column_and_a_cost_change() {
         let (mut lp, x, y) = small();
-        assert_eq!(lp.solve(100), LpStatus::Optimal);
+        assert_eq!(lp.solve(100, &|| false), LpStatus::Optimal);
         // z earns 5 per unit and uses 3 units of the second row only: beside x = 4 there is
         // room for z = 2/3 (duals 4/3 and 5/3, objective −(12 + 10/3)).
         let z = lp.add_column(-5.0, vec![(1, 3.0)]);
-        assert_eq!(lp.solve(100), LpStatus::Optimal);
+        assert_eq!(lp.solve(100, &|| false), LpStatus::Optimal);
         assert!((lp.objective() + 12.0 + 10.0 / 3.0).abs() < 1e-4, "{}", lp.objective());
         assert!((lp.value(z) - 2.0 / 3.0).abs() < 1e-4);
         // With x worth nothing, z takes the whole second row.
         lp.set_cost(x, 0.0);
-        assert_eq!(lp.solve(100), LpStatus::Optimal);
+        assert_eq!(lp.solve(100, &|| false), LpStatus::Optimal);
         assert!((lp.objective() + 10.0).abs() < 1e-4, "{}", lp.objective());
         assert!((lp.value(z) - 2.0).abs() < 1e-4);
         assert!(lp.value(x).abs() < 1e-4 && lp.value(y).abs() < 1e-4);
@@ -367,7 +371,7 @@ mod tests {
                     lp.add_column(cost[i * n + j], vec![(i as u32, 1.0), ((n + j) as u32, 1.0)]);
                 }
             }
-            assert_eq!(lp.solve(10_000), LpStatus::Optimal);
+            assert_eq!(lp.solve(10_000, &|| false), LpStatus::Optimal);
             let best = permutations(n)
                 .iter()
                 .map(|p| p.iter().enumerate().map(|(i, &j)| cost[i * n + j]).sum::<f64>())
