@@ -48,6 +48,9 @@ fn gcd(a: i64, b: i64) -> i64 {
 /// Price of an hour below the minimum total minutes (far above any soft cost of one cell).
 const MINUTES_DEFICIT_PRICE_PER_HOUR: i64 = 10_000;
 
+/// Priced calls count a type's shifts in the state when at most this many remain.
+const MAX_TRACKED: usize = 16;
+
 /// Limits on the state space: windows whose states would exceed this are skipped.
 const MAX_STATES: usize = 400_000;
 
@@ -126,15 +129,45 @@ impl RowDp {
         let nc = self.choices.len();
         let off_index = nc - 1;
 
+        let mut remaining = vec![i64::MAX; nc];
+        for (ci, &c) in self.choices[..off_index].iter().enumerate() {
+            let s = c as usize;
+            let outside =
+                i64::from(state.type_count(p, e, s)) - row[a..=b].iter().filter(|&&x| x == c).count() as i64;
+            remaining[ci] = i64::from(p.max_per_type[e * p.t + s]) - outside;
+        }
+        // Priced calls count the most constrained type that could be over-used in the state
+        // itself, exactly: prices alone swing between all and none of a valuable type (pricing
+        // night shifts limited to four on Instance8 missed rows by a wide margin).
+        let tracked: Option<usize> = if prices.is_some() {
+            (0..off_index)
+                .filter(|&ci| {
+                    remaining[ci] >= 0 && remaining[ci] < len as i64 && remaining[ci] < MAX_TRACKED as i64
+                })
+                .min_by_key(|&ci| remaining[ci])
+        } else {
+            None
+        };
+        let count_slots = tracked.map_or(1, |ci| remaining[ci] as usize + 1);
+
         // Choices of equal length that forbid and are forbidden by the same successions are
         // interchangeable for the program's state: it runs over these groups and takes, each
         // day, the cheapest member of a group (benchmark instances with 10–32 shift types have
-        // 4–14 groups).
+        // 4–14 groups). A tracked type is a group of its own.
         self.group_of.clear();
         self.group_rep.clear();
+        let mut tracked_group = usize::MAX;
         for ci in 0..nc {
             let c = self.choices[ci];
-            let found = self.group_rep.iter().position(|&rep| interchangeable(p, rep, c));
+            let found = if tracked == Some(ci) {
+                None
+            } else {
+                (0..self.group_rep.len())
+                    .find(|&g| g != tracked_group && interchangeable(p, self.group_rep[g], c))
+            };
+            if tracked == Some(ci) {
+                tracked_group = self.group_rep.len();
+            }
             match found {
                 Some(g) => self.group_of.push(g),
                 None => {
@@ -194,17 +227,19 @@ impl RowDp {
         // The "touches day 0" flag only ever holds for a first run that starts on day 0.
         let x_slots =
             if a == 0 || (a > 0 && (0..a).all(|d| (row[d] != off) == (row[a - 1] != off))) { 2 } else { 1 };
-        let states = ng * run_slots * x_slots * units * weekend_slots;
+        // The weekend count and the tracked type's count share one state coordinate.
+        let wk_slots = weekend_slots * count_slots;
+        let states = ng * run_slots * x_slots * units * wk_slots;
         self.last_work = states * ng * len;
         if states > state_limit || states * len > 8 * state_limit {
             return false;
         }
         let index = |ci: usize, r: usize, x: usize, u: usize, w: usize| -> usize {
-            (((ci * run_slots + (r - 1)) * x_slots + x) * units + u) * weekend_slots + w
+            (((ci * run_slots + (r - 1)) * x_slots + x) * units + u) * wk_slots + w
         };
         let decode = |i: usize| -> (usize, usize, usize, usize, usize) {
-            let w = i % weekend_slots;
-            let i = i / weekend_slots;
+            let w = i % wk_slots;
+            let i = i / wk_slots;
             let u = i % units;
             let i = i / units;
             let x = i % x_slots;
@@ -264,13 +299,6 @@ impl RowDp {
         let min_work = p.min_consecutive[e];
         let min_off = p.min_off[e];
         let mut lambda = vec![0i64; nc];
-        let mut remaining = vec![i64::MAX; nc];
-        for (ci, &c) in self.choices[..off_index].iter().enumerate() {
-            let s = c as usize;
-            let outside =
-                i64::from(state.type_count(p, e, s)) - row[a..=b].iter().filter(|&&x| x == c).count() as i64;
-            remaining[ci] = i64::from(p.max_per_type[e * p.t + s]) - outside;
-        }
 
         // Priced calls (column generation) carry cell costs of any scale: raise the prices of
         // over-used types in steps of that scale, and over more rounds.
@@ -349,10 +377,11 @@ impl RowDp {
                     continue;
                 }
                 let w = weekend_step(p, a, b, a, off, c, false, &outside_worked);
-                if w >= weekend_slots {
+                let k = usize::from(ci == tracked_group);
+                if w >= weekend_slots || k >= count_slots {
                     continue;
                 }
-                let i = index(ci, r as usize, x, u, w);
+                let i = index(ci, r as usize, x, u, w * count_slots + k);
                 let cost = self.group_cost[ci];
                 if cost < self.cost[i] {
                     self.cost[i] = cost;
@@ -408,11 +437,13 @@ impl RowDp {
                         if nu >= units {
                             continue;
                         }
-                        let nw = w + weekend_step(p, a, b, d, prev_choice, c, true, &outside_worked);
-                        if nw >= weekend_slots {
+                        let nw =
+                            w / count_slots + weekend_step(p, a, b, d, prev_choice, c, true, &outside_worked);
+                        let nk = w % count_slots + usize::from(cj == tracked_group);
+                        if nw >= weekend_slots || nk >= count_slots {
                             continue;
                         }
-                        let j = index(cj, nr as usize, nx, nu, nw);
+                        let j = index(cj, nr as usize, nx, nu, nw * count_slots + nk);
                         let cost = base + cell;
                         if cost < self.next_cost[j] {
                             if self.next_cost[j] >= INF {
@@ -467,7 +498,7 @@ impl RowDp {
                             // Missing minutes are priced, not forbidden, so that a window that
                             // cannot reach the minimum still gets as close as it can.
                             let shortfall = (min_units - u as i64).max(0) * deficit_price;
-                            for w in 0..weekend_slots {
+                            for w in 0..wk_slots {
                                 let i = index(ci, r, x, u, w);
                                 if self.cost[i] < INF && self.cost[i] + shortfall < best {
                                     best = self.cost[i] + shortfall;
@@ -488,7 +519,7 @@ impl RowDp {
             let mut i = best_index;
             let mut price_paid = 0;
             for di in (0..len).rev() {
-                let ci = i / (run_slots * x_slots * units * weekend_slots);
+                let ci = i / (run_slots * x_slots * units * wk_slots);
                 let member = self.group_member[di * ng + ci] as usize;
                 price_paid += lambda[member];
                 self.result[di] = self.choices[member];
