@@ -7,7 +7,7 @@
 //!    cover the earlier rows left ([`row_dp`]; windows of one to eight weeks on long horizons).
 //!    Where the model is linear in the rows chosen (no supervision, no fairness term: every
 //!    benchmark instance), column generation then solves the relaxation of "one feasible row per
-//!    employee" and dives to a roster ([`colgen`]), within half the time limit; the search starts
+//!    employee" and dives to a roster ([`colgen`]), within 70 % of the time limit; the search starts
 //!    from that roster when it is better than the construction.
 //! 2. **Cycles**: every search thread anneals from a high to a low temperature (see [`search`]
 //!    for the moves), then repairs rows that break a rule and polishes the roster. At the end of
@@ -132,8 +132,10 @@ pub struct OptimiseResult {
     pub fixed_released: bool,
 }
 
-/// Share of the time limit column generation may use before the search starts.
-const DIVE_SHARE: f64 = 0.5;
+/// Share of the time limit column generation may use before the search starts. Measured at
+/// 60 s: with half, the dive on Instance17 ran out of time (search result 5789); with 0.75 it
+/// finished after 31 s at 5748, a point above the optimum.
+const DIVE_SHARE: f64 = 0.7;
 
 /// Interval between progress reports.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
@@ -273,7 +275,7 @@ fn run_search(
     if options.initial.is_none() {
         construct(p, fixed, &mut initial_state);
         if !fixed.iter().any(|&f| f) && colgen::applicable(p) {
-            // Column generation gets at most half the time; the search polishes its roster.
+            // Column generation gets most of the time at most; the search polishes its roster.
             let now = Instant::now();
             let dive_deadline =
                 deadline.map(|deadline| now + deadline.saturating_duration_since(now).mul_f64(DIVE_SHARE));
