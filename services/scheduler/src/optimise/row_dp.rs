@@ -12,6 +12,10 @@
 //! Lagrangian prices raised until the path respects them. Fairness and successions at offsets
 //! above 1 inside the window are left to the exact delta that decides whether the move is taken.
 //!
+//! For column generation ([`RowDp::solve_priced`]) the same program prices whole rows against
+//! given cell prices; there the most constrained shift type's count is part of the state, so its
+//! maximum is exact rather than priced.
+//!
 //! Minutes are counted in units of the greatest common divisor of the shift lengths (120 minutes
 //! in most benchmark instances), which keeps the state space small.
 
@@ -300,10 +304,10 @@ impl RowDp {
         let min_off = p.min_off[e];
         let mut lambda = vec![0i64; nc];
 
-        // Priced calls (column generation) carry cell costs of any scale: raise the prices of
-        // over-used types in steps of that scale, and over more rounds.
-        // Priced calls also bisect each price between the last value that let the type be
-        // over-used and the last that did not, and keep the cheapest path that respects them all.
+        // Priced calls (column generation) carry cell costs of any scale: they raise the prices of
+        // over-used types in steps of that scale, over more rounds, bisect each price between the
+        // last value that let the type be over-used and the last that did not, and keep the
+        // cheapest path that respects every maximum.
         let priced = prices.is_some();
         let (rounds, step) = if priced {
             (12, (self.cell_cost.iter().map(|c| c.abs()).max().unwrap_or(0) / 16).max(60))
