@@ -164,14 +164,12 @@ impl RowDp {
         for ci in 0..nc {
             let c = self.choices[ci];
             let found = if tracked == Some(ci) {
+                tracked_group = self.group_rep.len();
                 None
             } else {
                 (0..self.group_rep.len())
                     .find(|&g| g != tracked_group && interchangeable(p, self.group_rep[g], c))
             };
-            if tracked == Some(ci) {
-                tracked_group = self.group_rep.len();
-            }
             match found {
                 Some(g) => self.group_of.push(g),
                 None => {
