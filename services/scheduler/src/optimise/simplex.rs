@@ -152,9 +152,12 @@ impl Lp {
             let n = self.columns.len();
             if bland {
                 for j in 0..n {
-                    if self.position[j] == usize::MAX && self.reduced_cost(j, &duals) < -COST_EPS {
-                        entering = Some(j);
-                        break;
+                    if self.position[j] == usize::MAX {
+                        let d = self.reduced_cost(j, &duals);
+                        if d < -COST_EPS {
+                            entering = Some((j, d));
+                            break;
+                        }
                     }
                 }
             } else {
@@ -167,7 +170,7 @@ impl Lp {
                     if self.position[j] == usize::MAX {
                         let d = self.reduced_cost(j, &duals);
                         if d < most_negative {
-                            entering = Some(j);
+                            entering = Some((j, d));
                             most_negative = d;
                         }
                     }
@@ -177,10 +180,9 @@ impl Lp {
                     }
                 }
             }
-            let Some(q) = entering else {
+            let Some((q, entering_cost)) = entering else {
                 return LpStatus::Optimal;
             };
-            let entering_cost = self.reduced_cost(q, &duals);
 
             alpha.iter_mut().for_each(|a| *a = 0.0);
             for &(r, a) in &self.columns[q].entries {
