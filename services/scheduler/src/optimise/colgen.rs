@@ -15,6 +15,14 @@
 //!   each cell priced at its request cost minus the cover dual. Rows it returns are checked against
 //!   the exact hard rules (the program prices some of them rather than forbidding them) and added
 //!   when their reduced cost is negative.
+//! - **Smoothing**: pricing at the master's duals alone makes them swing from round to round
+//!   and the last rounds add rows that barely move the objective. Each round therefore prices
+//!   first at a mix of the duals with the prices of the best Lagrangian bound found at the node
+//!   (Wentges' smoothing), and at the duals themselves only when the mix finds no row that
+//!   enters. The Lagrangian bound — the cover targets at their prices plus every employee's
+//!   cheapest row less its cover prices — also ends a node's generation as soon as it shows that
+//!   the node cannot beat the best roster. On Instance18 the first complete dive came after 411
+//!   rounds instead of 750, and Instance17's relaxation in 8 s instead of 9–10.
 //! - **Diving**: once no row prices out, the employees whose best row is (nearly) chosen
 //!   outright, and at least an eighth of the open ones, are fixed to their leading row, and the
 //!   master is priced and solved again, until every employee has a row. Every generated row is
@@ -44,6 +52,9 @@ use super::state::State;
 /// that allows: a banned column left basic at zero carries its cost into every dual price, and
 /// costs of 10⁹ left the reduced costs with rounding noise at the size of their tolerance.
 const BIG_M_FACTOR: f64 = 10.0;
+/// Pricing runs at this mix of the best prices so far (by Lagrangian bound) and the master's
+/// duals (Wentges' smoothing), which damps the duals' swings between rounds.
+const SMOOTHING: f64 = 0.7;
 /// Dual prices are scaled to integers for the dynamic program at this factor.
 const PRICE_SCALE: f64 = 64.0;
 /// A row enters the master when its reduced cost is below this.
@@ -54,7 +65,7 @@ const FIX_AT: f64 = 0.99;
 const PRICING_STATE_LIMIT: usize = 1_500_000;
 /// Pricing rounds in all, so that a run without a time limit ends (a few hundred suffice on
 /// every benchmark instance that prices within its time).
-const MAX_ROUNDS: usize = 3_000;
+const MAX_ROUNDS: usize = 30_000;
 /// Each dive step fixes at least this share of the open employees (those with their leading
 /// column near one beside them). Measured at 60 s: fixing one employee a step ran out of time on
 /// Instance16 (dive roster 3630); an eighth a step finished in 4 s at the optimum, 3225.
@@ -117,6 +128,9 @@ struct Master<'a, 'm> {
     tabu: Vec<usize>,
     /// Cost of the artificial columns ([`big_m`]).
     artificial: f64,
+    /// Nodes whose relaxation is above this cannot beat the incumbent (its objective less one):
+    /// generation stops as soon as a Lagrangian bound shows that.
+    cutoff: f64,
     /// Cost of banned columns ([`big_m`]).
     banned: f64,
 }
@@ -171,13 +185,15 @@ struct Pricer {
 }
 
 impl Pricer {
-    /// Employee `e`'s row of most negative reduced cost under `duals`, if it is negative and the
-    /// row breaks no hard rule.
-    fn best_row(&mut self, p: &Problem<'_>, duals: &[f64], e: usize) -> Option<Vec<u8>> {
-        let off = p.off();
+    /// Employee `e`'s cheapest row when the cover cells are priced at `prices` (dual prices, or
+    /// a mix of them, [`SMOOTHING`]): `(row, value)` where the value is the row's cost less its
+    /// cover prices, `None` when the program finds no row. The row is what enters the master,
+    /// so only worth keeping when its reduced cost under the master's `duals` is negative and it
+    /// breaks no hard rule ([`Pricer::enters`]).
+    fn cheapest_row(&mut self, p: &Problem<'_>, prices: &[f64], e: usize) -> Option<(Vec<u8>, f64)> {
         for d in 0..p.h {
             for c in 0..=p.t {
-                let dual = if c == p.t { 0.0 } else { duals[d * p.t + c] };
+                let dual = if c == p.t { 0.0 } else { prices[d * p.t + c] };
                 let price = p.request(e, d, c as u8) as f64 - dual;
                 self.prices[d * (p.t + 1) + c] = (price * PRICE_SCALE).round() as i64;
             }
@@ -186,14 +202,15 @@ impl Pricer {
             return None;
         }
         let row = self.dp.result().to_vec();
-        let covered: f64 = row
-            .iter()
-            .enumerate()
-            .filter(|&(_, &c)| c != off)
-            .map(|(d, &c)| duals[d * p.t + c as usize])
-            .sum();
-        let reduced = row_cost(p, e, &row) as f64 - covered - duals[p.h * p.t + e];
-        (reduced < -ENTER_EPS && self.feasible(p, e, &row)).then_some(row)
+        let value = row_cost(p, e, &row) as f64 - covered(p, &row, prices);
+        Some((row, value))
+    }
+
+    /// Whether `row` would enter the master under `duals`: negative reduced cost and no hard
+    /// rule broken.
+    fn enters(&mut self, p: &Problem<'_>, duals: &[f64], e: usize, row: &[u8]) -> bool {
+        let reduced = row_cost(p, e, row) as f64 - covered(p, row, duals) - duals[p.h * p.t + e];
+        reduced < -ENTER_EPS && self.feasible(p, e, row)
     }
 
     /// Whether `row` breaks no hard rule as employee `e`'s row (checked on the exact state).
@@ -205,6 +222,22 @@ impl Pricer {
         self.scratch.set_range(p, e, 0, &old);
         ok
     }
+}
+
+/// One employee's outcome of a pricing round.
+#[derive(Clone)]
+struct Priced {
+    employee: usize,
+    /// The cheapest row, when it enters the master.
+    entering: Option<Vec<u8>>,
+    /// The cheapest row's cost less its cover prices (`-∞` when the program found none).
+    value: f64,
+}
+
+/// Sum of the cover prices of the cells `row` works.
+fn covered(p: &Problem<'_>, row: &[u8], prices: &[f64]) -> f64 {
+    let off = p.off();
+    row.iter().enumerate().filter(|&(_, &c)| c != off).map(|(d, &c)| prices[d * p.t + c as usize]).sum()
 }
 
 /// Request cost of `row` as employee `e`'s row.
@@ -256,6 +289,7 @@ impl<'a, 'm> Master<'a, 'm> {
             tabu: Vec::new(),
             artificial,
             banned,
+            cutoff: f64::INFINITY,
         };
         for e in 0..p.n {
             if start.hard_by_employee[e] == 0 {
@@ -285,12 +319,19 @@ impl<'a, 'm> Master<'a, 'm> {
         true
     }
 
-    /// One pricing round over the employees not yet fixed; returns how many rows entered.
-    fn price(&mut self, duals: &[f64], cancelled: &(dyn Fn() -> bool + Sync)) -> usize {
+    /// One pricing round over the employees not yet fixed, at cover prices `prices`, adding the
+    /// rows that enter under the master's `duals`. Returns how many rows entered and the
+    /// Lagrangian bound at `prices` (`-∞` when the program failed for some employee).
+    fn price(
+        &mut self,
+        prices: &[f64],
+        duals: &[f64],
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> (usize, f64) {
         let p = self.p;
         let open: Vec<usize> = (0..p.n).filter(|&e| self.fixed[e].is_none()).collect();
         let shares = self.pricers.len();
-        let mut found: Vec<Vec<(usize, Vec<u8>)>> = vec![Vec::new(); shares];
+        let mut found: Vec<Vec<Priced>> = vec![Vec::new(); shares];
         std::thread::scope(|scope| {
             let mut handles = Vec::new();
             for (k, (pricer, out)) in self.pricers.iter_mut().zip(found.iter_mut()).enumerate() {
@@ -298,10 +339,17 @@ impl<'a, 'm> Master<'a, 'm> {
                 let mut work = move || {
                     for &e in open.iter().skip(k).step_by(shares) {
                         if cancelled() {
-                            break;
+                            out.push(Priced { employee: e, entering: None, value: f64::NEG_INFINITY });
+                            continue;
                         }
-                        if let Some(row) = pricer.best_row(p, duals, e) {
-                            out.push((e, row));
+                        match pricer.cheapest_row(p, prices, e) {
+                            Some((row, value)) => {
+                                let enters = pricer.enters(p, duals, e, &row);
+                                out.push(Priced { employee: e, entering: enters.then_some(row), value });
+                            }
+                            None => {
+                                out.push(Priced { employee: e, entering: None, value: f64::NEG_INFINITY })
+                            }
                         }
                     }
                 };
@@ -315,15 +363,32 @@ impl<'a, 'm> Master<'a, 'm> {
                 handle.join().expect("pricing threads do not panic");
             }
         });
-        let mut rows: Vec<(usize, Vec<u8>)> = found.into_iter().flatten().collect();
-        rows.sort_by_key(|(e, _)| *e);
+        let mut rows: Vec<Priced> = found.into_iter().flatten().collect();
+        rows.sort_by_key(|r| r.employee);
+        // L(π) = Σ target·π over the cover rows + Σ over employees of their cheapest row's cost
+        // less its cover prices (for a fixed employee, its fixed row's).
+        let mut bound: f64 = rows.iter().map(|r| r.value).sum();
+        for d in 0..p.h {
+            for s in 0..p.t {
+                bound += cover_line(p, d, s).0 as f64 * prices[d * p.t + s];
+            }
+        }
+        for e in 0..p.n {
+            if let Some(j) = self.fixed[e]
+                && let Some((_, row)) = &self.rows[j]
+            {
+                bound += row_cost(p, e, row) as f64 - covered(p, row, prices);
+            }
+        }
         let mut added = 0;
-        for (e, row) in rows {
-            if self.add_row(e, row) {
+        for Priced { employee, entering, .. } in rows {
+            if let Some(row) = entering
+                && self.add_row(employee, row)
+            {
                 added += 1;
             }
         }
-        added
+        (added, bound)
     }
 
     /// Solves and prices until no row enters; false when stopped first (by time, the cancel flag
@@ -334,6 +399,8 @@ impl<'a, 'm> Master<'a, 'm> {
 
     /// [`Master::generate`] for at most `rounds` rounds; true when a round added no row.
     fn generate_rounds(&mut self, rounds: usize, stopped: &(dyn Fn() -> bool + Sync)) -> bool {
+        // The stability centre: the prices of the best Lagrangian bound of this node so far.
+        let mut centre: Option<(Vec<f64>, f64)> = None;
         for _ in 0..rounds {
             if stopped() || self.rounds >= MAX_ROUNDS {
                 return false;
@@ -342,9 +409,28 @@ impl<'a, 'm> Master<'a, 'm> {
                 return false;
             }
             let duals = self.lp.duals();
-            let added = self.price(&duals, stopped);
-            self.rounds += 1;
+            let mut added = 0;
+            if let Some((stable, _)) = &centre {
+                let mixed: Vec<f64> =
+                    stable.iter().zip(&duals).map(|(s, d)| SMOOTHING * s + (1.0 - SMOOTHING) * d).collect();
+                let (entered, bound) = self.price(&mixed, &duals, stopped);
+                self.rounds += 1;
+                added = entered;
+                if centre.as_ref().is_some_and(|c| bound > c.1) {
+                    centre = Some((mixed, bound));
+                }
+            }
             if added == 0 {
+                // No smoothing, or the mixed prices found no row that enters: price at the
+                // master's own duals, which proves the node's relaxation when nothing enters.
+                let (entered, bound) = self.price(&duals, &duals, stopped);
+                self.rounds += 1;
+                added = entered;
+                if centre.as_ref().is_none_or(|c| bound > c.1) {
+                    centre = Some((duals.clone(), bound));
+                }
+            }
+            if added == 0 || centre.as_ref().is_some_and(|c| c.1 > self.cutoff) {
                 return true;
             }
         }
@@ -419,8 +505,9 @@ impl<'a, 'm> Master<'a, 'm> {
 
     /// Records the current node, where every employee is fixed, as the best dive; stops the
     /// search when it is at the relaxation's bound.
-    fn record_leaf(&self, best: &mut Incumbent) -> Flow {
+    fn record_leaf(&mut self, best: &mut Incumbent) -> Flow {
         best.objective = self.lp.objective().round();
+        self.cutoff = best.objective - 1.0 + 1e-6;
         best.fixed = Some(self.fixed.clone());
         if best.objective <= best.floor { Flow::Stop } else { Flow::Go }
     }
@@ -601,6 +688,7 @@ pub(crate) fn price_and_dive(
         fixed: None,
         floor: (relaxation - 1e-6).ceil(),
     };
+    master.cutoff = best.objective - 1.0 + 1e-6;
     if converged {
         master.dives(&stopped, &mut best);
     } else {
@@ -623,11 +711,12 @@ pub(crate) fn price_and_dive(
 mod tests {
     use std::sync::atomic::AtomicBool;
 
-    use super::{applicable, price_and_dive};
+    use super::{Master, applicable, price_and_dive};
     use crate::cq::parse_instance;
     use crate::evaluate::evaluate;
     use crate::model::Roster;
     use crate::optimise::problem::Problem;
+    use crate::optimise::simplex::LpStatus;
     use crate::optimise::state::State;
 
     fn instance(number: u32) -> crate::model::Model {
@@ -659,6 +748,31 @@ mod tests {
             let parallel = price_and_dive(&p, &start, None, &never, 2).unwrap();
             assert_eq!(parallel.cells, dive.cells, "Instance{number}");
         }
+    }
+
+    /// The Lagrangian bound never exceeds the master's objective, and where no row prices out
+    /// it meets it (up to the rounding of prices for the program).
+    #[test]
+    fn lagrangian_bound_meets_the_relaxation_when_pricing_converges() {
+        let never = || false;
+        let model = instance(3);
+        let p = Problem::new(&model);
+        let start = State::from_roster(&p, &Roster::empty_for(&model));
+        let mut master = Master::new(&p, &start, 1);
+        for _ in 0..5 {
+            assert!(master.lp.solve(200_000, &never) == LpStatus::Optimal);
+            let duals = master.lp.duals();
+            let (added, bound) = master.price(&duals, &duals, &never);
+            assert!(added > 0);
+            assert!(bound <= master.lp.objective() + 1e-6, "{bound} above {}", master.lp.objective());
+        }
+        assert!(master.generate(&never));
+        let duals = master.lp.duals();
+        let (added, bound) = master.price(&duals, &duals, &never);
+        assert_eq!(added, 0);
+        let objective = master.lp.objective();
+        assert!((bound - objective).abs() < 0.5, "bound {bound}, relaxation {objective}");
+        assert!(bound <= 1001.0 + 1e-6, "bound {bound} above the optimum");
     }
 
     /// Half-year and year instances have masters too large for the dense basis inverse.
