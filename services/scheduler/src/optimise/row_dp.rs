@@ -29,6 +29,10 @@ const INF: i64 = i64::MAX / 4;
 pub(crate) struct RowDp {
     /// Work estimate of the last call (states × choices × days), for sizing windows.
     pub(crate) last_work: usize,
+    /// For the last priced call: a lower bound on the cost of every row that meets the rules
+    /// (the program's own optimum when no type had to be priced, otherwise the best Lagrangian
+    /// bound of its rounds).
+    lower_bound: i64,
     cost: Vec<i64>,
     next_cost: Vec<i64>,
     back: Vec<u32>,
@@ -316,6 +320,7 @@ impl RowDp {
         let mut high = vec![i64::MAX; nc];
         let mut best_true = INF;
         self.best_result.clear();
+        self.lower_bound = -INF;
         for _round in 0..rounds {
             self.group_cost.clear();
             self.group_cost.resize(len * ng, INF);
@@ -498,7 +503,11 @@ impl RowDp {
                         }
                         for u in 0..units {
                             // Missing minutes are priced, not forbidden, so that a window that
-                            // cannot reach the minimum still gets as close as it can.
+                            // cannot reach the minimum still gets as close as it can; column
+                            // generation wants rows that meet the rules, so there it is strict.
+                            if priced && (u as i64) < min_units {
+                                continue;
+                            }
                             let shortfall = (min_units - u as i64).max(0) * deficit_price;
                             for w in 0..wk_slots {
                                 let i = index(ci, r, x, u, w);
@@ -514,6 +523,14 @@ impl RowDp {
             if best_index == usize::MAX {
                 return false;
             }
+
+            // Every row within the maxima costs at least the priced optimum less the prices the
+            // maxima themselves would pay.
+            let allowance: i64 = (0..off_index)
+                .filter(|&ci| lambda[ci] > 0)
+                .map(|ci| lambda[ci].saturating_mul(remaining[ci].max(0)))
+                .fold(0i64, i64::saturating_add);
+            self.lower_bound = self.lower_bound.max(best.saturating_sub(allowance));
 
             // Walk back.
             self.result.clear();
@@ -597,6 +614,12 @@ impl RowDp {
             window = (window - 7).max(7);
         }
         window
+    }
+
+    /// Lower bound of the last [`RowDp::solve_priced`] on every row that meets the rules, in
+    /// the units of its prices.
+    pub(crate) fn lower_bound(&self) -> i64 {
+        self.lower_bound
     }
 
     /// The window found by the last successful [`RowDp::solve`].
