@@ -133,9 +133,10 @@ fn main() -> Result<()> {
             result.time_to_best.as_secs_f64()
         );
         eprintln!(
-            "{name}: {} iterations, stopped by {:?}; cost by kind {:?}",
+            "{name}: {} iterations, stopped by {:?}; lower bound {}; cost by kind {:?}",
             result.iterations,
             result.stop_reason,
+            result.lower_bound.map_or("-".to_string(), |bound| bound.to_string()),
             allmenn_scheduler::evaluate::SoftKind::ALL
                 .iter()
                 .map(|&kind| (kind, result.evaluation.cost_of(kind)))

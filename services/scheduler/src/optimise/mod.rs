@@ -20,7 +20,9 @@
 //!    uses the seed `seed + i`. Under a time limit the run is three equal cycles; with an
 //!    iteration budget a cycle is a number of iterations proportional to the roster's size.
 //! 3. **Result**: the best feasible roster found, scored again by [`crate::evaluate`]; if none
-//!    was feasible, the least infeasible roster with its violations.
+//!    was feasible, the least infeasible roster with its violations. Column generation also
+//!    proves a lower bound ([`OptimiseResult::lower_bound`]); a roster that reaches it is
+//!    optimal, and the run ends there ([`StopReason::ProvenOptimal`]).
 //!
 //! Scoring is incremental ([`state`]): a move is scored from the changed days, the runs they
 //! touch and per-(day, shift type) cover counts, never the whole roster.
@@ -109,6 +111,9 @@ pub enum StopReason {
     TimeLimit,
     /// The cancel flag was raised.
     Cancelled,
+    /// The roster's objective reached a proven lower bound ([`OptimiseResult::lower_bound`]):
+    /// no roster is better.
+    ProvenOptimal,
 }
 
 /// What the optimiser found.
@@ -130,6 +135,9 @@ pub struct OptimiseResult {
     pub stop_reason: StopReason,
     /// Whether fixed cells had to be released because no feasible roster kept them.
     pub fixed_released: bool,
+    /// A proven lower bound on the objective of every feasible roster, where column generation
+    /// gave one (models in its linear form, see [`colgen`]).
+    pub lower_bound: Option<i64>,
 }
 
 /// Share of the time limit column generation may use before the search starts. Measured at
@@ -206,6 +214,7 @@ pub fn optimise(
         iterations: run.iterations,
         stop_reason: run.stop_reason,
         fixed_released,
+        lower_bound: run.lower_bound,
     }
 }
 
@@ -229,6 +238,7 @@ struct RunOutcome {
     iterations: u64,
     iterations_per_thread: u64,
     stop_reason: StopReason,
+    lower_bound: Option<i64>,
 }
 
 /// What a thread publishes at the end of a cycle.
@@ -272,6 +282,7 @@ fn run_search(
     let threads = options.threads.max(1);
     let mut initial_state = State::from_roster(p, initial);
     let mut from_dive = false;
+    let mut lower_bound = None;
     if options.initial.is_none() {
         construct(p, fixed, &mut initial_state);
         if !fixed.iter().any(|&f| f) && colgen::applicable(p) {
@@ -282,6 +293,7 @@ fn run_search(
             if let Some(dive) =
                 colgen::price_and_dive(p, &initial_state, dive_deadline, cancel, options.threads)
             {
+                lower_bound = dive.lower_bound;
                 let candidate = State::from_cells(p, dive.cells);
                 if (candidate.hard, candidate.soft) < (initial_state.hard, initial_state.soft) {
                     initial_state = candidate;
@@ -320,6 +332,7 @@ fn run_search(
         }
         _ => None,
     };
+    let proven = |best: &Snapshot| best.hard == 0 && lower_bound.is_some_and(|bound| best.soft <= bound);
     let should_stop = |stop_all: &AtomicBool| {
         if stop_all.load(Ordering::Relaxed) {
             return true;
@@ -349,6 +362,9 @@ fn run_search(
             // Thread 0 also reports the better of its own best and the last shared best every
             // quarter of a second during the cycle.
             let mut check = |own: &Snapshot, iterations: u64| -> bool {
+                if proven(own) {
+                    stop_all.store(true, Ordering::Relaxed);
+                }
                 let stop = should_stop(&stop_all);
                 if let Some(report) = report.as_mut()
                     && last_report.elapsed() >= PROGRESS_INTERVAL
@@ -449,7 +465,9 @@ fn run_search(
         slots.iter().flatten().map(|s| s.iterations).sum::<u64>()
     };
     let per_thread = published.iterations;
-    let stop_reason = if cancel.load(Ordering::Relaxed) {
+    let stop_reason = if proven(&published.best) {
+        StopReason::ProvenOptimal
+    } else if cancel.load(Ordering::Relaxed) {
         StopReason::Cancelled
     } else if budget.is_some_and(|budget| per_thread >= budget) {
         StopReason::IterationLimit
@@ -462,6 +480,7 @@ fn run_search(
         iterations: iterations_before + total_iterations,
         iterations_per_thread: per_thread,
         stop_reason,
+        lower_bound,
     }
 }
 
