@@ -381,10 +381,17 @@ impl<'a, 'm> Master<'a, 'm> {
         rows.sort_by_key(|r| r.employee);
         // L(π) = Σ target·π over the cover rows + Σ over employees of (a lower bound on) their
         // cheapest row's cost less its cover prices (for a fixed employee, its fixed row's).
+        // A price above a line's shortfall weight (or below minus its surplus weight) would make
+        // its slack pay; the master's duals stay within up to rounding, and whatever is beyond
+        // is charged at the largest slack a roster can have (the target, or every employee).
         let mut bound: f64 = rows.iter().map(|r| r.value).sum();
         for d in 0..p.h {
             for s in 0..p.t {
-                bound += cover_line(p, d, s).0 as f64 * prices[d * p.t + s];
+                let (target, under, over) = cover_line(p, d, s);
+                let price = prices[d * p.t + s];
+                bound += target as f64 * price
+                    + target as f64 * (under as f64 - price).min(0.0)
+                    + p.n as f64 * (over as f64 + price).min(0.0);
             }
         }
         for e in 0..p.n {
