@@ -180,6 +180,12 @@ struct Incumbent {
     floor: f64,
 }
 
+/// Nodes whose relaxation is above this cannot lead to a roster better than one of `objective`:
+/// rosters cost whole numbers, so a node must promise at least one less.
+fn cutoff(objective: f64) -> f64 {
+    objective - 1.0 + 1e-6
+}
+
 /// Whether the dive goes on.
 enum Flow {
     Go,
@@ -435,22 +441,12 @@ impl<'a, 'm> Master<'a, 'm> {
             if let Some((stable, _)) = &centre {
                 let mixed: Vec<f64> =
                     stable.iter().zip(&duals).map(|(s, d)| SMOOTHING * s + (1.0 - SMOOTHING) * d).collect();
-                let (entered, bound) = self.price(&mixed, &duals, stopped);
-                self.rounds += 1;
-                added = entered;
-                if centre.as_ref().is_some_and(|c| bound > c.1) {
-                    centre = Some((mixed, bound));
-                }
+                added = self.price_round(mixed, &duals, &mut centre, stopped);
             }
             if added == 0 {
                 // No smoothing, or the mixed prices found no row that enters: price at the
                 // master's own duals, which proves the node's relaxation when nothing enters.
-                let (entered, bound) = self.price(&duals, &duals, stopped);
-                self.rounds += 1;
-                added = entered;
-                if centre.as_ref().is_none_or(|c| bound > c.1) {
-                    centre = Some((duals.clone(), bound));
-                }
+                added = self.price_round(duals.clone(), &duals, &mut centre, stopped);
             }
             self.node_bound = centre.as_ref().map_or(f64::NEG_INFINITY, |c| c.1);
             if added == 0 || self.node_bound > self.cutoff {
@@ -458,6 +454,23 @@ impl<'a, 'm> Master<'a, 'm> {
             }
         }
         false
+    }
+
+    /// One pricing round at `prices` ([`Master::price`]); the prices become the stability
+    /// centre when their bound beats the centre's. Returns how many rows entered.
+    fn price_round(
+        &mut self,
+        prices: Vec<f64>,
+        duals: &[f64],
+        centre: &mut Option<(Vec<f64>, f64)>,
+        stopped: &(dyn Fn() -> bool + Sync),
+    ) -> usize {
+        let (entered, bound) = self.price(&prices, duals, stopped);
+        self.rounds += 1;
+        if centre.as_ref().is_none_or(|c| bound > c.1) {
+            *centre = Some((prices, bound));
+        }
+        entered
     }
 
     fn fix(&mut self, e: usize, j: usize) {
@@ -523,14 +536,14 @@ impl<'a, 'm> Master<'a, 'm> {
     /// Whether the current node cannot lead to a roster better than `best`: rosters cost whole
     /// numbers, so a node must promise at least one less.
     fn cannot_beat(&self, best: &Incumbent) -> bool {
-        self.lp.objective() > best.objective - 1.0 + 1e-6
+        self.lp.objective() > cutoff(best.objective)
     }
 
     /// Records the current node, where every employee is fixed, as the best dive; stops the
     /// search when it is at the relaxation's bound.
     fn record_leaf(&mut self, best: &mut Incumbent) -> Flow {
         best.objective = self.lp.objective().round();
-        self.cutoff = best.objective - 1.0 + 1e-6;
+        self.cutoff = cutoff(best.objective);
         best.fixed = Some(self.fixed.clone());
         if best.objective <= best.floor { Flow::Stop } else { Flow::Go }
     }
@@ -714,7 +727,7 @@ pub(crate) fn price_and_dive(
         fixed: None,
         floor: lower_bound.unwrap_or(f64::NEG_INFINITY),
     };
-    master.cutoff = best.objective - 1.0 + 1e-6;
+    master.cutoff = cutoff(best.objective);
     if converged {
         master.dives(&stopped, &mut best);
     } else {
