@@ -53,9 +53,9 @@ use super::simplex::{Lp, LpStatus};
 use super::state::State;
 
 /// The artificial "one row per employee" columns of the starting basis cost this many times
-/// more than any row could save, and banned columns this many times more again. Kept as small as
-/// that allows: a banned column left basic at zero carries its cost into every dual price, and
-/// costs of 10⁹ left the reduced costs with rounding noise at the size of their tolerance.
+/// more than any row could save. Kept as small as that allows: an artificial column left basic
+/// at zero carries its cost into every dual price, and costs of 10⁹ left the reduced costs with
+/// rounding noise at the size of their tolerance.
 const BIG_M_FACTOR: f64 = 10.0;
 /// Pricing runs at this mix of the best prices so far (by Lagrangian bound) and the master's
 /// duals (Wentges' smoothing), which damps the duals' swings between rounds.
@@ -118,16 +118,32 @@ pub(crate) struct Dive {
     pub(crate) lower_bound: Option<i64>,
 }
 
+/// The master over every row generated so far, and the linear program of the current node of
+/// the dive.
+///
+/// A node's program holds only what is still open: the rows of the employees not fixed, less
+/// the banned ones, against the cover targets less what the fixed rows already cover. Fixing
+/// or banning by cost instead (a prohibitive cost on every other column) left the simplex
+/// pivoting those columns out for tens of thousands of degenerate pivots per node on
+/// Instance12; a node's program is therefore built afresh and solved from its slack basis.
 struct Master<'a, 'm> {
     p: &'a Problem<'m>,
+    /// The current node's program ([`Master::build_lp`]).
     lp: Lp,
-    /// Employee and cells of every row column (`None` for slack and artificial columns).
-    rows: Vec<Option<(usize, Vec<u8>)>>,
+    /// Employee and cells of every generated row; a row's index here is its column.
+    rows: Vec<(usize, Vec<u8>)>,
     seen: HashSet<(usize, Vec<u8>)>,
     /// Columns of each employee.
     by_employee: Vec<Vec<usize>>,
     /// The column each employee is fixed to.
     fixed: Vec<Option<usize>>,
+    /// Each column's index in the node's program, `usize::MAX` when it is not there.
+    in_lp: Vec<usize>,
+    /// Each cover line's sign in the node's program: −1 where the fixed rows already cover more
+    /// than its target, which keeps the right-hand side non-negative.
+    signs: Vec<f64>,
+    /// Request cost of the fixed rows, which the node's program leaves out.
+    fixed_cost: f64,
     /// One pricer per thread; employees are priced in parallel, in fixed shares.
     pricers: Vec<Pricer>,
     /// Pricing rounds so far.
@@ -141,15 +157,13 @@ struct Master<'a, 'm> {
     cutoff: f64,
     /// The best Lagrangian bound of the last node's generation.
     node_bound: f64,
-    /// Cost of banned columns ([`big_m`]).
-    banned: f64,
 }
 
-/// Costs of the artificial and the banned columns. Exchanging an artificial column for a row
+/// Cost of the artificial columns. Exchanging an artificial column for a row
 /// changes the objective by at most the row's request cost plus a surplus on each of its days,
 /// and a row's reduced cost is at least minus a shortfall on each day; the sum of the largest
 /// of these per day bounds what any column can gain.
-fn big_m(p: &Problem<'_>) -> (f64, f64) {
+fn big_m(p: &Problem<'_>) -> f64 {
     let mut gain = 1.0;
     for d in 0..p.h {
         let (mut under, mut over, mut request) = (0, 0, 0);
@@ -165,8 +179,7 @@ fn big_m(p: &Problem<'_>) -> (f64, f64) {
         }
         gain += (under + over + request) as f64;
     }
-    let artificial = BIG_M_FACTOR * gain;
-    (artificial, BIG_M_FACTOR * artificial)
+    BIG_M_FACTOR * gain
 }
 
 /// The best complete dive so far.
@@ -266,37 +279,16 @@ fn row_cost(p: &Problem<'_>, e: usize, row: &[u8]) -> i64 {
 
 impl<'a, 'm> Master<'a, 'm> {
     fn new(p: &'a Problem<'m>, start: &State, threads: usize) -> Master<'a, 'm> {
-        let lines = p.h * p.t;
-        let (artificial, banned) = big_m(p);
-        let mut rhs = Vec::with_capacity(lines + p.n);
-        let mut basis_costs = Vec::with_capacity(lines + p.n);
-        for d in 0..p.h {
-            for s in 0..p.t {
-                let (target, under, _) = cover_line(p, d, s);
-                rhs.push(target as f64);
-                basis_costs.push(under as f64);
-            }
-        }
-        for _ in 0..p.n {
-            rhs.push(1.0);
-            basis_costs.push(artificial);
-        }
-        let mut lp = Lp::new(rhs, &basis_costs);
-        let mut rows = vec![None; lines + p.n];
-        for d in 0..p.h {
-            for s in 0..p.t {
-                let (_, _, over) = cover_line(p, d, s);
-                lp.add_column(over as f64, vec![((d * p.t + s) as u32, -1.0)]);
-                rows.push(None);
-            }
-        }
         let mut master = Master {
             p,
-            lp,
-            rows,
+            lp: Lp::new(Vec::new(), &[]),
+            rows: Vec::new(),
             seen: HashSet::new(),
             by_employee: vec![Vec::new(); p.n],
             fixed: vec![None; p.n],
+            in_lp: Vec::new(),
+            signs: vec![1.0; p.h * p.t],
+            fixed_cost: 0.0,
             pricers: (0..threads.max(1))
                 .map(|_| Pricer {
                     scratch: start.clone(),
@@ -306,11 +298,11 @@ impl<'a, 'm> Master<'a, 'm> {
                 .collect(),
             rounds: 0,
             tabu: Vec::new(),
-            artificial,
-            banned,
+            artificial: big_m(p),
             cutoff: f64::INFINITY,
             node_bound: f64::NEG_INFINITY,
         };
+        master.build_lp();
         for e in 0..p.n {
             if start.hard_by_employee[e] == 0 {
                 let row = start.cells[e * p.h..(e + 1) * p.h].to_vec();
@@ -320,23 +312,112 @@ impl<'a, 'm> Master<'a, 'm> {
         master
     }
 
-    fn add_row(&mut self, e: usize, row: Vec<u8>) -> bool {
-        if !self.seen.insert((e, row.clone())) {
-            return false;
-        }
+    /// Builds the current node's program: every cover line with its target less what the fixed
+    /// rows cover, under its shortfall and surplus slacks (the one that keeps the right-hand side
+    /// non-negative basic), one convexity line per employee (an open one's under an artificial
+    /// column), and the open employees' rows that are not banned.
+    fn build_lp(&mut self) {
         let p = self.p;
+        let lines = p.h * p.t;
+        let mut residual: Vec<i64> = (0..lines).map(|i| cover_line(p, i / p.t, i % p.t).0).collect();
+        self.fixed_cost = 0.0;
+        for e in 0..p.n {
+            if let Some(j) = self.fixed[e] {
+                let row = &self.rows[j].1;
+                self.fixed_cost += row_cost(p, e, row) as f64;
+                for (d, &c) in row.iter().enumerate() {
+                    if c != p.off() {
+                        residual[d * p.t + c as usize] -= 1;
+                    }
+                }
+            }
+        }
+        let mut rhs = Vec::with_capacity(lines + p.n);
+        let mut basis_costs = Vec::with_capacity(lines + p.n);
+        let mut other_costs = Vec::with_capacity(lines);
+        for (i, &left) in residual.iter().enumerate() {
+            let (_, under, over) = cover_line(p, i / p.t, i % p.t);
+            let sign = if left < 0 { -1.0 } else { 1.0 };
+            self.signs[i] = sign;
+            rhs.push(sign * left as f64);
+            // In a line of sign −1 the surplus slack has the unit coefficient.
+            let (basic, other) = if left < 0 { (over, under) } else { (under, over) };
+            basis_costs.push(basic as f64);
+            other_costs.push(other as f64);
+        }
+        for e in 0..p.n {
+            rhs.push(1.0);
+            basis_costs.push(if self.fixed[e].is_some() { 0.0 } else { self.artificial });
+        }
+        self.lp = Lp::new(rhs, &basis_costs);
+        for (i, cost) in other_costs.into_iter().enumerate() {
+            self.lp.add_column(cost, vec![(i as u32, -1.0)]);
+        }
+        self.in_lp = vec![usize::MAX; self.rows.len()];
+        for e in 0..p.n {
+            if self.fixed[e].is_none() {
+                for k in 0..self.by_employee[e].len() {
+                    let j = self.by_employee[e][k];
+                    if !self.tabu.contains(&j) {
+                        self.in_lp[j] = self.add_to_lp(j);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds column `j` to the node's program; returns its index there.
+    fn add_to_lp(&mut self, j: usize) -> usize {
+        let p = self.p;
+        let (e, row) = &self.rows[j];
         let mut entries: Vec<(u32, f64)> = row
             .iter()
             .enumerate()
             .filter(|&(_, &c)| c != p.off())
-            .map(|(d, &c)| ((d * p.t + c as usize) as u32, 1.0))
+            .map(|(d, &c)| {
+                let line = d * p.t + c as usize;
+                (line as u32, self.signs[line])
+            })
             .collect();
         entries.push(((p.h * p.t + e) as u32, 1.0));
-        let cost = row_cost(p, e, &row) as f64;
-        let j = self.lp.add_column(cost, entries);
-        self.rows.push(Some((e, row)));
+        self.lp.add_column(row_cost(p, *e, row) as f64, entries)
+    }
+
+    /// Adds a row of an open employee to the master and the node's program; false when the
+    /// master has it already.
+    fn add_row(&mut self, e: usize, row: Vec<u8>) -> bool {
+        debug_assert!(self.fixed[e].is_none());
+        if !self.seen.insert((e, row.clone())) {
+            return false;
+        }
+        let j = self.rows.len();
+        self.rows.push((e, row));
         self.by_employee[e].push(j);
+        let at = self.add_to_lp(j);
+        self.in_lp.push(at);
         true
+    }
+
+    /// The node's relaxation value, fixed rows included.
+    fn objective(&self) -> f64 {
+        self.lp.objective() + self.fixed_cost
+    }
+
+    /// Dual prices of the master's lines: cover lines first, then one per employee.
+    fn duals(&self) -> Vec<f64> {
+        let mut duals = self.lp.duals();
+        for (y, sign) in duals.iter_mut().zip(&self.signs) {
+            *y *= sign;
+        }
+        duals
+    }
+
+    /// Value of column `j` in the node's relaxation.
+    fn value(&self, j: usize) -> f64 {
+        match self.in_lp[j] {
+            usize::MAX => 0.0,
+            at => self.lp.value(at),
+        }
     }
 
     /// One pricing round over the employees not yet fixed, at cover prices `prices`, adding the
@@ -401,9 +482,8 @@ impl<'a, 'm> Master<'a, 'm> {
             }
         }
         for e in 0..p.n {
-            if let Some(j) = self.fixed[e]
-                && let Some((_, row)) = &self.rows[j]
-            {
+            if let Some(j) = self.fixed[e] {
+                let row = &self.rows[j].1;
                 bound += row_cost(p, e, row) as f64 - covered(p, row, prices);
             }
         }
@@ -436,7 +516,7 @@ impl<'a, 'm> Master<'a, 'm> {
             if self.lp.solve(200_000, stopped) != LpStatus::Optimal {
                 return false;
             }
-            let duals = self.lp.duals();
+            let duals = self.duals();
             let mut added = 0;
             if let Some((stable, _)) = &centre {
                 let mixed: Vec<f64> =
@@ -473,33 +553,11 @@ impl<'a, 'm> Master<'a, 'm> {
         entered
     }
 
-    fn fix(&mut self, e: usize, j: usize) {
-        self.fixed[e] = Some(j);
-        for &k in &self.by_employee[e] {
-            if k != j {
-                self.lp.set_cost(k, self.banned);
-            }
-        }
-        self.lp.set_cost(self.p.h * self.p.t + e, self.banned);
-    }
-
     /// Returns to a node of the dive: its fixed columns and its first `tabu` banned columns.
     fn restore(&mut self, fixed: &[Option<usize>], tabu: usize) {
-        let p = self.p;
         self.fixed.copy_from_slice(fixed);
         self.tabu.truncate(tabu);
-        for e in 0..p.n {
-            for &j in &self.by_employee[e] {
-                let banned = self.fixed[e].is_some_and(|f| f != j) || self.tabu.contains(&j);
-                let cost = match &self.rows[j] {
-                    Some((_, row)) if !banned => row_cost(p, e, row) as f64,
-                    _ => self.banned,
-                };
-                self.lp.set_cost(j, cost);
-            }
-            let artificial = if self.fixed[e].is_some() { self.banned } else { self.artificial };
-            self.lp.set_cost(p.h * p.t + e, artificial);
-        }
+        self.build_lp();
     }
 
     /// The employee's column of highest value in the relaxation, among those not banned.
@@ -507,7 +565,7 @@ impl<'a, 'm> Master<'a, 'm> {
         self.by_employee[e]
             .iter()
             .filter(|j| !self.tabu.contains(j))
-            .map(|&j| (j, self.lp.value(j)))
+            .map(|&j| (j, self.value(j)))
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
     }
 
@@ -536,13 +594,13 @@ impl<'a, 'm> Master<'a, 'm> {
     /// Whether the current node cannot lead to a roster better than `best`: rosters cost whole
     /// numbers, so a node must promise at least one less.
     fn cannot_beat(&self, best: &Incumbent) -> bool {
-        self.lp.objective() > cutoff(best.objective)
+        self.objective() > cutoff(best.objective)
     }
 
     /// Records the current node, where every employee is fixed, as the best dive; stops the
     /// search when it is at the relaxation's bound.
     fn record_leaf(&mut self, best: &mut Incumbent) -> Flow {
-        best.objective = self.lp.objective().round();
+        best.objective = self.objective().round();
         self.cutoff = cutoff(best.objective);
         best.fixed = Some(self.fixed.clone());
         if best.objective <= best.floor { Flow::Stop } else { Flow::Go }
@@ -554,9 +612,10 @@ impl<'a, 'm> Master<'a, 'm> {
         let at_least = (open / FIX_SHARE).max(1);
         for (k, &(e, j, value)) in leading.iter().enumerate() {
             if k < at_least || value >= FIX_AT {
-                self.fix(e, j);
+                self.fixed[e] = Some(j);
             }
         }
+        self.build_lp();
     }
 
     /// One dive from the root, whose master is priced to convergence: at every step the leading
@@ -600,13 +659,13 @@ impl<'a, 'm> Master<'a, 'm> {
                 // An open employee with no row left: nothing below this node.
                 break Flow::Go;
             }
-            let before = self.lp.objective();
+            let before = self.objective();
             self.fix_leading(&leading, open);
             if !self.generate(stopped) {
                 self.round_out(best);
                 break Flow::Stop;
             }
-            jumps.push(self.lp.objective() - before);
+            jumps.push(self.objective() - before);
         };
         self.restore(&root, 0);
         (flow, jumps)
@@ -720,7 +779,7 @@ pub(crate) fn price_and_dive(
     let mut root_bound = master.node_bound;
     let converged = master.generate(&stopped);
     root_bound = root_bound.max(master.node_bound);
-    let relaxation = master.lp.objective();
+    let relaxation = master.objective();
     let lower_bound = root_bound.is_finite().then(|| (root_bound - 1e-6).ceil());
     let mut best = Incumbent {
         objective: if start.hard == 0 { start.soft as f64 } else { f64::INFINITY },
@@ -736,9 +795,8 @@ pub(crate) fn price_and_dive(
 
     let mut cells = start.cells.clone();
     for (e, fixed) in best.fixed.iter().flatten().enumerate() {
-        if let Some(j) = *fixed
-            && let Some((owner, row)) = &master.rows[j]
-        {
+        if let Some(j) = *fixed {
+            let (owner, row) = &master.rows[j];
             debug_assert_eq!(*owner, e);
             cells[e * p.h..(e + 1) * p.h].copy_from_slice(row);
         }
@@ -807,16 +865,16 @@ mod tests {
         let mut master = Master::new(&p, &start, 1);
         for _ in 0..5 {
             assert!(master.lp.solve(200_000, &never) == LpStatus::Optimal);
-            let duals = master.lp.duals();
+            let duals = master.duals();
             let (added, bound) = master.price(&duals, &duals, &never);
             assert!(added > 0);
-            assert!(bound <= master.lp.objective() + 1e-6, "{bound} above {}", master.lp.objective());
+            assert!(bound <= master.objective() + 1e-6, "{bound} above {}", master.objective());
         }
         assert!(master.generate(&never));
-        let duals = master.lp.duals();
+        let duals = master.duals();
         let (added, bound) = master.price(&duals, &duals, &never);
         assert_eq!(added, 0);
-        let objective = master.lp.objective();
+        let objective = master.objective();
         assert!((bound - objective).abs() < 0.05, "bound {bound}, relaxation {objective}");
         assert!(bound <= 1001.0 + 1e-6, "bound {bound} above the optimum");
     }
