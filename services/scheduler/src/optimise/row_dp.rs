@@ -47,6 +47,11 @@ pub(crate) struct RowDp {
     group_rep: Vec<u8>,
     group_cost: Vec<i64>,
     group_member: Vec<u8>,
+    group_units: Vec<usize>,
+    head_working: Vec<bool>,
+    next_head: Vec<u32>,
+    prefix_open: Vec<bool>,
+    weekend_steps: Vec<usize>,
 }
 
 fn gcd(a: i64, b: i64) -> i64 {
@@ -243,15 +248,6 @@ impl RowDp {
         let index = |ci: usize, r: usize, x: usize, u: usize, w: usize| -> usize {
             (((ci * run_slots + (r - 1)) * x_slots + x) * units + u) * wk_slots + w
         };
-        let decode = |i: usize| -> (usize, usize, usize, usize, usize) {
-            let w = i % wk_slots;
-            let i = i / wk_slots;
-            let u = i % units;
-            let i = i / units;
-            let x = i % x_slots;
-            let i = i / x_slots;
-            (i / run_slots, i % run_slots + 1, x, u, w)
-        };
 
         // Marginal cost of each choice on each day, and whether it is allowed.
         self.cell_cost.clear();
@@ -304,6 +300,59 @@ impl RowDp {
 
         let min_work = p.min_consecutive[e];
         let min_off = p.min_off[e];
+
+        // Transition tables, so that the inner loop only adds and looks up. A state's index is
+        // `head * uw + u * wk_slots + w`, where the head is (group, run length, touches day 0).
+        let uw = units * wk_slots;
+        let heads = ng * run_slots * x_slots;
+        let off_group = self.group_of[off_index];
+        self.group_units.clear();
+        self.group_units.extend(self.group_rep.iter().map(|&c| (p.length[c as usize] / unit) as usize));
+        self.head_working.clear();
+        self.next_head.clear();
+        for head in 0..heads {
+            let (ci, r, x) = (head / (run_slots * x_slots), head / x_slots % run_slots + 1, head % x_slots);
+            let prev_choice = self.group_rep[ci];
+            let prev_working = prev_choice != off;
+            self.head_working.push(prev_working);
+            for cj in 0..ng {
+                let c = self.group_rep[cj];
+                let working = c != off;
+                let next = if p.max_offset > 0 && p.is_forbidden(1, prev_choice, c) {
+                    None
+                } else if working == prev_working {
+                    let nr = r as i64 + 1;
+                    if working && bounded_work && nr > max_consecutive {
+                        None
+                    } else {
+                        Some((nr.min(if working { work_cap } else { off_cap }) as usize, x))
+                    }
+                } else {
+                    let closing_ok =
+                        x == 1 || if prev_working { r as i64 >= min_work } else { r as i64 >= min_off };
+                    closing_ok.then_some((1, 0))
+                };
+                self.next_head.push(
+                    next.map_or(u32::MAX, |(nr, nx)| ((cj * run_slots + nr - 1) * x_slots + nx) as u32),
+                );
+            }
+        }
+        // Per day: whether each group may follow the fixed days before the window (successions
+        // at offsets above 1), and the weekends counted by (previous works, this works).
+        self.prefix_open.clear();
+        self.weekend_steps.clear();
+        for d in a..=b {
+            for cj in 0..ng {
+                let c = self.group_rep[cj];
+                self.prefix_open
+                    .push(d == a || p.max_offset <= 1 || self.successions_from_prefix(p, row, a, d, c));
+            }
+            for prev in [off, 0] {
+                for c in [off, 0] {
+                    self.weekend_steps.push(weekend_step(p, a, b, d, prev, c, true, &outside_worked));
+                }
+            }
+        }
         let mut lambda = vec![0i64; nc];
 
         // Priced calls (column generation) carry cell costs of any scale: they raise the prices of
@@ -341,8 +390,11 @@ impl RowDp {
             }
             self.cost.clear();
             self.cost.resize(states, INF);
-            self.back.clear();
-            self.back.resize(states * len, u32::MAX);
+            // Only entries of states reached this round are read back, and each was written when
+            // its state was first reached: no need to clear the rest.
+            if self.back.len() < states * len {
+                self.back.resize(states * len, u32::MAX);
+            }
 
             // Day a: from the fixed prefix.
             for ci in 0..ng {
@@ -395,71 +447,53 @@ impl RowDp {
                 }
             }
 
-            // Days a + 1 … b, expanding only the states reached the day before.
+            // Days a + 1 … b, expanding only the states reached the day before. `next_cost` is
+            // all INF at the start of each day: the entries a day set are reset by its list.
             self.reached.clear();
             self.reached.extend((0..states).filter(|&i| self.cost[i] < INF).map(|i| i as u32));
+            self.next_cost.clear();
+            self.next_cost.resize(states, INF);
             for d in a + 1..=b {
                 let di = d - a;
-                self.next_cost.clear();
-                self.next_cost.resize(states, INF);
+                let day_cost = &self.group_cost[di * ng..(di + 1) * ng];
+                let day_open = &self.prefix_open[di * ng..(di + 1) * ng];
+                let day_weekend = &self.weekend_steps[di * 4..(di + 1) * 4];
+                let back = &mut self.back[di * states..(di + 1) * states];
                 self.next_reached.clear();
                 for &i in &self.reached {
                     let i = i as usize;
                     let base = self.cost[i];
-                    let (ci, r, x, u, w) = decode(i);
-                    let prev_choice = self.group_rep[ci];
-                    let prev_working = prev_choice != off;
+                    let (head, tail) = (i / uw, i % uw);
+                    let (u, w) = (tail / wk_slots, tail % wk_slots);
+                    let (weeks, k) = (w / count_slots, w % count_slots);
+                    let prev_working = self.head_working[head];
+                    let next_heads = &self.next_head[head * ng..(head + 1) * ng];
                     for cj in 0..ng {
-                        let cell = self.group_cost[di * ng + cj];
-                        if cell >= INF {
+                        let next = next_heads[cj];
+                        let cell = day_cost[cj];
+                        if next == u32::MAX || cell >= INF || !day_open[cj] {
                             continue;
                         }
-                        let c = self.group_rep[cj];
-                        if p.max_offset > 0 && p.is_forbidden(1, prev_choice, c) {
-                            continue;
-                        }
-                        if p.max_offset > 1 && !self.successions_from_prefix(p, row, a, d, c) {
-                            continue;
-                        }
-                        let working = c != off;
-                        let (nr, nx) = if working == prev_working {
-                            let nr = r as i64 + 1;
-                            if working {
-                                if bounded_work && nr > max_consecutive {
-                                    continue;
-                                }
-                                (nr.min(work_cap), x)
-                            } else {
-                                (nr.min(off_cap), x)
-                            }
-                        } else {
-                            let closing_ok = x == 1
-                                || if prev_working { r as i64 >= min_work } else { r as i64 >= min_off };
-                            if !closing_ok {
-                                continue;
-                            }
-                            (1, 0)
-                        };
-                        let nu = u + (p.length[c as usize] / unit) as usize;
-                        if nu >= units {
-                            continue;
-                        }
+                        let nu = u + self.group_units[cj];
                         let nw =
-                            w / count_slots + weekend_step(p, a, b, d, prev_choice, c, true, &outside_worked);
-                        let nk = w % count_slots + usize::from(cj == tracked_group);
-                        if nw >= weekend_slots || nk >= count_slots {
+                            weeks + day_weekend[usize::from(prev_working) * 2 + usize::from(cj != off_group)];
+                        let nk = k + usize::from(cj == tracked_group);
+                        if nu >= units || nw >= weekend_slots || nk >= count_slots {
                             continue;
                         }
-                        let j = index(cj, nr as usize, nx, nu, nw * count_slots + nk);
+                        let j = next as usize * uw + nu * wk_slots + nw * count_slots + nk;
                         let cost = base + cell;
                         if cost < self.next_cost[j] {
                             if self.next_cost[j] >= INF {
                                 self.next_reached.push(j as u32);
                             }
                             self.next_cost[j] = cost;
-                            self.back[di * states + j] = i as u32;
+                            back[j] = i as u32;
                         }
                     }
+                }
+                for &i in &self.reached {
+                    self.cost[i as usize] = INF;
                 }
                 std::mem::swap(&mut self.cost, &mut self.next_cost);
                 std::mem::swap(&mut self.reached, &mut self.next_reached);
