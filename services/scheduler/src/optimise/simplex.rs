@@ -51,6 +51,10 @@ pub(crate) struct Lp {
     m: usize,
     rhs: Vec<f64>,
     columns: Vec<Column>,
+    /// The same matrix by rows: `(column, coefficient)` of each row's non-zero entries, so that
+    /// a pivot row (often a third non-zero) is multiplied into the columns through its non-zero
+    /// entries only.
+    rows: Vec<Vec<(u32, f64)>>,
     /// Column in each basis position.
     basis: Vec<usize>,
     /// Basis position of each column, `usize::MAX` when non-basic.
@@ -92,6 +96,7 @@ impl Lp {
             values: rhs.clone(),
             rhs,
             columns,
+            rows: (0..m).map(|i| vec![(i as u32, 1.0)]).collect(),
             basis: (0..m).collect(),
             position: (0..m).collect(),
             inverse,
@@ -102,6 +107,10 @@ impl Lp {
 
     /// Adds a non-basic column; returns its index. The first `m` indices are the starting basis.
     pub(crate) fn add_column(&mut self, cost: f64, entries: Vec<(u32, f64)>) -> usize {
+        let j = self.columns.len() as u32;
+        for &(i, a) in &entries {
+            self.rows[i as usize].push((j, a));
+        }
         self.columns.push(Column { cost, entries });
         self.position.push(usize::MAX);
         self.columns.len() - 1
@@ -148,6 +157,8 @@ impl Lp {
         let mut alpha = vec![0.0; m];
         let mut pivot_row = vec![0.0; m];
         let mut reduced = vec![0.0; n];
+        // Each column's entry in the pivot row; zeroed again as it is used.
+        let mut in_pivot_row = vec![0.0; n];
         self.price_all(&mut reduced);
         let mut degenerate = 0usize;
         let mut pivots = 0usize;
@@ -221,18 +232,23 @@ impl Lp {
             let alpha_r = alpha[r];
             let step = reduced[q] / alpha_r;
             let weight_q = self.weights[q];
+            for (row, &x) in self.rows.iter().zip(&pivot_row) {
+                if x != 0.0 {
+                    for &(j, v) in row {
+                        in_pivot_row[j as usize] += x * v;
+                    }
+                }
+            }
             let non_basic =
-                self.columns.iter().zip(&self.position).zip(reduced.iter_mut().zip(&mut self.weights));
-            for (j, ((column, &position), (d, weight))) in non_basic.enumerate() {
-                if position != usize::MAX || j == q {
+                in_pivot_row.iter_mut().zip(&self.position).zip(reduced.iter_mut().zip(&mut self.weights));
+            for (j, ((a, &position), (d, weight))) in non_basic.enumerate() {
+                let a = std::mem::take(a);
+                if a == 0.0 || position != usize::MAX || j == q {
                     continue;
                 }
-                let a: f64 = column.entries.iter().map(|&(i, v)| pivot_row[i as usize] * v).sum();
-                if a != 0.0 {
-                    *d -= step * a;
-                    let ratio = a / alpha_r;
-                    *weight = weight.max(ratio * ratio * weight_q);
-                }
+                *d -= step * a;
+                let ratio = a / alpha_r;
+                *weight = weight.max(ratio * ratio * weight_q);
             }
             let leaving_column = self.basis[r];
             reduced[leaving_column] = -step;
