@@ -52,6 +52,7 @@ pub(crate) struct RowDp {
     next_head: Vec<u32>,
     prefix_open: Vec<bool>,
     weekend_steps: Vec<usize>,
+    need: Vec<usize>,
 }
 
 fn gcd(a: i64, b: i64) -> i64 {
@@ -339,6 +340,25 @@ impl RowDp {
         }
         // Per day: whether each group may follow the fixed days before the window (successions
         // at offsets above 1), and the weekends counted by (previous works, this works).
+        // Priced calls only keep rows that reach the minimum minutes, so a state that cannot
+        // reach them any more is dropped: at the end of window day `di` it needs at least
+        // `need[di]` units, the minimum less the most the remaining days can add (the longest
+        // shift on every day a run of at most the longest allowed work run, with a day off between
+        // runs, could fill). On long horizons most of the minutes range is out of reach on most
+        // days (Instance18: 55 minute levels, about ten reachable mid-horizon).
+        self.need.clear();
+        let longest_units = self.group_units.iter().copied().max().unwrap_or(0);
+        for di in 0..len {
+            let left = len - 1 - di;
+            let work_days = if bounded_work {
+                let cycle = max_consecutive.max(1) as usize + 1;
+                left / cycle * (cycle - 1) + (left % cycle).min(cycle - 1)
+            } else {
+                left
+            };
+            let need = if prices.is_some() { min_units as usize } else { 0 };
+            self.need.push(need.saturating_sub(work_days * longest_units));
+        }
         self.prefix_open.clear();
         self.weekend_steps.clear();
         for d in a..=b {
@@ -458,6 +478,7 @@ impl RowDp {
                 let day_cost = &self.group_cost[di * ng..(di + 1) * ng];
                 let day_open = &self.prefix_open[di * ng..(di + 1) * ng];
                 let day_weekend = &self.weekend_steps[di * 4..(di + 1) * 4];
+                let need = self.need[di];
                 let back = &mut self.back[di * states..(di + 1) * states];
                 self.next_reached.clear();
                 for &i in &self.reached {
@@ -478,7 +499,7 @@ impl RowDp {
                         let nw =
                             weeks + day_weekend[usize::from(prev_working) * 2 + usize::from(cj != off_group)];
                         let nk = k + usize::from(cj == tracked_group);
-                        if nu >= units || nw >= weekend_slots || nk >= count_slots {
+                        if nu >= units || nu < need || nw >= weekend_slots || nk >= count_slots {
                             continue;
                         }
                         let j = next as usize * uw + nu * wk_slots + nw * count_slots + nk;
