@@ -53,6 +53,10 @@ pub(crate) struct RowDp {
     prefix_open: Vec<bool>,
     weekend_steps: Vec<usize>,
     need: Vec<usize>,
+    /// Tests compare priced calls with and without dropping the states that cannot reach the
+    /// minimum minutes.
+    #[cfg(test)]
+    unpruned: bool,
 }
 
 fn gcd(a: i64, b: i64) -> i64 {
@@ -356,7 +360,11 @@ impl RowDp {
             } else {
                 left
             };
-            let need = if prices.is_some() { min_units as usize } else { 0 };
+            #[cfg(test)]
+            let prune = !self.unpruned;
+            #[cfg(not(test))]
+            let prune = true;
+            let need = if prices.is_some() && prune { min_units as usize } else { 0 };
             self.need.push(need.saturating_sub(work_days * longest_units));
         }
         self.prefix_open.clear();
@@ -836,6 +844,80 @@ mod tests {
                 assert!(soft <= 0 && hard == 0 && state.soft <= before);
             }
             assert_eq!(state.hard, 0, "Instance{number}");
+        }
+    }
+
+    /// Priced whole rows (column generation's pricing) are the cheapest feasible rows: priced so
+    /// that a feasible row is the only best one, the program returns exactly that row, with its
+    /// cost as the lower bound, whatever states it leaves out on the way (on 84 days, most of the
+    /// minutes range is out of reach of the minimum on most days and is skipped).
+    #[test]
+    fn pricing_finds_a_feasible_row_priced_as_the_only_best() {
+        for number in [18, 7] {
+            let model = parse_instance(&benchmark(&format!("instances/Instance{number}.txt"))).unwrap();
+            let p = Problem::new(&model);
+            let mut state = State::from_roster(&p, &Roster::empty_for(&model));
+            let fixed = vec![false; p.n * p.h];
+            let mut dp = RowDp::default();
+            let mut rng = Rng::new(5);
+            let choices = p.t + 1;
+            let mut checked = 0;
+            for e in 0..p.n {
+                // A feasible row for the employee: the program's best answer to the cover the
+                // rows before it leave.
+                assert!(dp.solve(&p, &state, &fixed, e, 0, p.h - 1), "Instance{number}, employee {e}");
+                let row = dp.result().to_vec();
+                state.set_range(&p, e, 0, &row);
+                if state.hard_by_employee[e] != 0 {
+                    continue;
+                }
+                let prices: Vec<i64> = (0..p.h * choices)
+                    .map(|i| {
+                        let noise = rng.below(100) as i64;
+                        if row[i / choices] as usize == i % choices { -1000 + noise } else { 1000 + noise }
+                    })
+                    .collect();
+                assert!(dp.solve_priced(&p, &state, e, &prices, 1_500_000), "Instance{number}, employee {e}");
+                assert_eq!(dp.result(), &row[..], "Instance{number}, employee {e}");
+                let cost: i64 = row.iter().enumerate().map(|(d, &c)| prices[d * choices + c as usize]).sum();
+                assert_eq!(dp.lower_bound(), cost, "Instance{number}, employee {e}");
+                checked += 1;
+            }
+            assert!(checked >= p.n / 2, "Instance{number}: only {checked} feasible rows");
+        }
+    }
+
+    /// Dropping the states that can no longer reach the minimum minutes loses no row: priced so
+    /// that work pays late in the horizon and costs early (rows pushed against the minimum on
+    /// their last days, where the bound is tight), the program finds rows as cheap as without
+    /// dropping them.
+    #[test]
+    fn pricing_drops_no_row_that_reaches_the_minimum() {
+        for number in [18, 7, 13] {
+            let model = parse_instance(&benchmark(&format!("instances/Instance{number}.txt"))).unwrap();
+            let p = Problem::new(&model);
+            let state = State::from_roster(&p, &Roster::empty_for(&model));
+            let choices = p.t + 1;
+            let mut rng = Rng::new(9);
+            let mut pruned = RowDp::default();
+            let mut full = RowDp { unpruned: true, ..RowDp::default() };
+            for e in 0..p.n.min(12) {
+                let prices: Vec<i64> = (0..p.h * choices)
+                    .map(|i| {
+                        let (d, c) = (i / choices, i % choices);
+                        let lateness = (2000 * d / p.h) as i64;
+                        if c == p.t { 0 } else { 1000 - lateness + rng.below(50) as i64 }
+                    })
+                    .collect();
+                let found = pruned.solve_priced(&p, &state, e, &prices, 1_500_000);
+                assert_eq!(found, full.solve_priced(&p, &state, e, &prices, 1_500_000), "Instance{number}");
+                if found {
+                    let cost = |row: &[u8]| -> i64 {
+                        row.iter().enumerate().map(|(d, &c)| prices[d * choices + c as usize]).sum()
+                    };
+                    assert_eq!(cost(pruned.result()), cost(full.result()), "Instance{number}, employee {e}");
+                }
+            }
         }
     }
 }
