@@ -255,8 +255,7 @@ impl Pricer {
     /// Whether `row` would enter the master under `duals`: negative reduced cost and no hard
     /// rule broken.
     fn enters(&mut self, p: &Problem<'_>, duals: &[f64], e: usize, row: &[u8]) -> bool {
-        let reduced = row_cost(p, e, row) as f64 - covered(p, row, duals) - duals[p.h * p.t + e];
-        reduced < -ENTER_EPS && self.feasible(p, e, row)
+        reduced_cost(p, e, row, duals) < -ENTER_EPS && self.feasible(p, e, row)
     }
 
     /// Whether `row` breaks no hard rule as employee `e`'s row (checked on the exact state).
@@ -285,6 +284,11 @@ struct Priced {
 fn covered(p: &Problem<'_>, row: &[u8], prices: &[f64]) -> f64 {
     let off = p.off();
     row.iter().enumerate().filter(|&(_, &c)| c != off).map(|(d, &c)| prices[d * p.t + c as usize]).sum()
+}
+
+/// Reduced cost of `row` as employee `e`'s column under the master's dual prices `duals`.
+fn reduced_cost(p: &Problem<'_>, e: usize, row: &[u8], duals: &[f64]) -> f64 {
+    row_cost(p, e, row) as f64 - covered(p, row, duals) - duals[p.h * p.t + e]
 }
 
 /// Request cost of `row` as employee `e`'s row.
@@ -397,9 +401,8 @@ impl<'a, 'm> Master<'a, 'm> {
 
     /// Reduced cost of column `j` under dual prices `duals` (in the master's signs).
     fn reduced_cost(&self, j: usize, duals: &[f64]) -> f64 {
-        let p = self.p;
         let (e, row) = &self.rows[j];
-        row_cost(p, *e, row) as f64 - covered(p, row, duals) - duals[p.h * p.t + e]
+        reduced_cost(self.p, *e, row, duals)
     }
 
     /// Puts every column of the pool that is left out of the node's program and prices out
