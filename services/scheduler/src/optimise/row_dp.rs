@@ -342,16 +342,19 @@ impl RowDp {
                 );
             }
         }
-        // Per day: whether each group may follow the fixed days before the window (successions
-        // at offsets above 1), and the weekends counted by (previous works, this works).
         // Priced calls only keep rows that reach the minimum minutes, so a state that cannot
         // reach them any more is dropped: at the end of window day `di` it needs at least
         // `need[di]` units, the minimum less the most the remaining days can add (the longest
         // shift on every day a run of at most the longest allowed work run, with a day off between
         // runs, could fill). On long horizons most of the minutes range is out of reach on most
         // days (Instance18: 55 minute levels, about ten reachable mid-horizon).
-        self.need.clear();
+        #[cfg(test)]
+        let prune = !self.unpruned;
+        #[cfg(not(test))]
+        let prune = true;
+        let minimum = if prices.is_some() && prune { min_units as usize } else { 0 };
         let longest_units = self.group_units.iter().copied().max().unwrap_or(0);
+        self.need.clear();
         for di in 0..len {
             let left = len - 1 - di;
             let work_days = if bounded_work {
@@ -360,13 +363,10 @@ impl RowDp {
             } else {
                 left
             };
-            #[cfg(test)]
-            let prune = !self.unpruned;
-            #[cfg(not(test))]
-            let prune = true;
-            let need = if prices.is_some() && prune { min_units as usize } else { 0 };
-            self.need.push(need.saturating_sub(work_days * longest_units));
+            self.need.push(minimum.saturating_sub(work_days * longest_units));
         }
+        // Per day: whether each group may follow the fixed days before the window (successions
+        // at offsets above 1), and the weekends counted by (previous works, this works).
         self.prefix_open.clear();
         self.weekend_steps.clear();
         for d in a..=b {
