@@ -7,13 +7,18 @@
 //! (instance name in the first column, best upper bound in the sixth). With `--solutions`, each
 //! roster is also written there as a tab-separated grid. Every roster is re-scored by the exact
 //! evaluator before it is reported.
+//!
+//! `roster-bench --score DIR [--best-known FILE] INSTANCE_FILE...` optimises nothing: it scores the
+//! roster `DIR/<instance>.tsv` (the benchmark's grid format) of each instance with the exact
+//! evaluator and prints the same row, without a time. This checks rosters from elsewhere, such as
+//! the CP-SAT reference runs of `services/scheduler/cpsat/`, under this evaluator.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use allmenn_scheduler::cq::{format_roster, parse_instance};
+use allmenn_scheduler::cq::{format_roster, parse_instance, parse_roster};
 use allmenn_scheduler::evaluate::evaluate;
 use allmenn_scheduler::optimise::{OptimiseOptions, optimise};
 
@@ -30,10 +35,12 @@ struct Arguments {
     threads: usize,
     best_known: Option<PathBuf>,
     solutions: Option<PathBuf>,
+    score: Option<PathBuf>,
     instances: Vec<PathBuf>,
 }
 
-const USAGE: &str = "usage: roster-bench --time-limit SECONDS [--seed N] [--threads N] [--best-known FILE] [--solutions DIR] INSTANCE_FILE...";
+const USAGE: &str = "usage: roster-bench --time-limit SECONDS [--seed N] [--threads N] [--best-known FILE] [--solutions DIR] INSTANCE_FILE...
+       roster-bench --score DIR [--best-known FILE] INSTANCE_FILE...";
 
 fn parse_arguments() -> Result<Arguments> {
     let mut arguments = Arguments {
@@ -42,6 +49,7 @@ fn parse_arguments() -> Result<Arguments> {
         threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         best_known: None,
         solutions: None,
+        score: None,
         instances: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
@@ -62,6 +70,7 @@ fn parse_arguments() -> Result<Arguments> {
             }
             "--best-known" => arguments.best_known = Some(value("--best-known")?.into()),
             "--solutions" => arguments.solutions = Some(value("--solutions")?.into()),
+            "--score" => arguments.score = Some(value("--score")?.into()),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 std::process::exit(0);
@@ -70,7 +79,8 @@ fn parse_arguments() -> Result<Arguments> {
             other => arguments.instances.push(other.into()),
         }
     }
-    if !arguments.time_limit.is_finite() || arguments.time_limit <= 0.0 {
+    let scoring_only = arguments.score.is_some();
+    if !scoring_only && (!arguments.time_limit.is_finite() || arguments.time_limit <= 0.0) {
         return fail(format!("--time-limit must be a positive number of seconds\n{USAGE}"));
     }
     if arguments.instances.is_empty() {
@@ -94,6 +104,26 @@ fn read_best_known(path: &Path) -> Result<HashMap<String, i64>> {
     Ok(best)
 }
 
+/// One result row: `instance feasible objective best_known gap_pct time_to_best_s`.
+fn print_row(name: &str, feasible: bool, objective: i64, best: Option<i64>, time_to_best: Option<Duration>) {
+    let (best_text, gap_text) = match best {
+        Some(best) if feasible => {
+            (best.to_string(), format!("{:.2}", 100.0 * (objective - best) as f64 / best as f64))
+        }
+        Some(best) => (best.to_string(), "-".to_string()),
+        None => ("-".to_string(), "-".to_string()),
+    };
+    let time_text = time_to_best.map_or("-".to_string(), |time| format!("{:.1}", time.as_secs_f64()));
+    println!(
+        "{name}\t{}\t{objective}\t{best_text}\t{gap_text}\t{time_text}",
+        if feasible { "yes" } else { "no" }
+    );
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|error| format!("reading {}: {error}", path.display()))
+}
+
 fn main() -> Result<()> {
     let arguments = parse_arguments()?;
     let best_known = match &arguments.best_known {
@@ -102,10 +132,21 @@ fn main() -> Result<()> {
     };
     println!("instance\tfeasible\tobjective\tbest_known\tgap_pct\ttime_to_best_s");
     for path in &arguments.instances {
-        let text =
-            std::fs::read_to_string(path).map_err(|error| format!("reading {}: {error}", path.display()))?;
-        let model = parse_instance(&text).map_err(|error| format!("parsing {}: {error}", path.display()))?;
+        let model =
+            parse_instance(&read(path)?).map_err(|error| format!("parsing {}: {error}", path.display()))?;
         let name = path.file_stem().map_or_else(String::new, |stem| stem.to_string_lossy().into_owned());
+        let best = best_known.get(&name).copied();
+        if let Some(dir) = &arguments.score {
+            let file = dir.join(format!("{name}.tsv"));
+            let roster = parse_roster(&model, &read(&file)?)
+                .map_err(|error| format!("parsing {}: {error}", file.display()))?;
+            let evaluation = evaluate(&model, &roster).map_err(|error| error.to_string())?;
+            print_row(&name, evaluation.is_feasible(), evaluation.objective, best, None);
+            if !evaluation.is_feasible() {
+                eprintln!("{name}: {} hard violations", evaluation.hard_violations.len());
+            }
+            continue;
+        }
         let options = OptimiseOptions {
             time_limit: Some(Duration::from_secs_f64(arguments.time_limit)),
             seed: arguments.seed,
@@ -118,20 +159,7 @@ fn main() -> Result<()> {
         if check.objective != result.objective || check.is_feasible() != result.feasible {
             return fail(format!("{name}: the optimiser's score disagrees with the evaluator"));
         }
-        let best = best_known.get(&name).copied();
-        let (best_text, gap_text) = match best {
-            Some(best) if result.feasible => {
-                (best.to_string(), format!("{:.2}", 100.0 * (result.objective - best) as f64 / best as f64))
-            }
-            Some(best) => (best.to_string(), "-".to_string()),
-            None => ("-".to_string(), "-".to_string()),
-        };
-        println!(
-            "{name}\t{}\t{}\t{best_text}\t{gap_text}\t{:.1}",
-            if result.feasible { "yes" } else { "no" },
-            result.objective,
-            result.time_to_best.as_secs_f64()
-        );
+        print_row(&name, result.feasible, result.objective, best, Some(result.time_to_best));
         eprintln!(
             "{name}: {} iterations, stopped by {:?}; lower bound {}; cost by kind {:?}",
             result.iterations,
