@@ -170,9 +170,12 @@ def build(instance: Instance):
             objective.append(weight * x[e, d, s])
     for d, s, requirement, under_weight, over_weight in instance.cover:
         staffed = sum(x[e, d, s] for e in instance.staff if (e, d, s) in x)
+        # Shortfall and surplus exactly (not merely bounded below), so that the objective of
+        # every solution found, not only of an optimal one, is the roster's f.
         under = model.new_int_var(0, requirement, f"under_{d}_{s}")
+        model.add_max_equality(under, [requirement - staffed, 0])
         over = model.new_int_var(0, len(instance.staff), f"over_{d}_{s}")
-        model.add(staffed + under - over == requirement)
+        model.add(over == staffed - requirement + under)
         objective.append(under_weight * under + over_weight * over)
     model.minimize(sum(objective) + constant)
     return model, x
