@@ -1,7 +1,10 @@
 //! One search thread: simulated annealing over a penalised objective, with cheap local moves and
 //! large-neighbourhood moves built on the row re-optimisation of [`super::row_dp`].
 //!
-//! The searched function is `soft + hard_weight × hard_units`. Searching through infeasible
+//! The searched function is `soft + guide + hard_weight × hard_units`, where `guide` prices
+//! weekends worked on one day only where weekend days are scarce
+//! ([`Problem::split_weekend_guide`](super::problem::Problem)); rosters are recorded and
+//! compared by `soft` alone. Searching through infeasible
 //! rosters lets moves pass between feasible regions that the tight benchmark rules (minimum runs,
 //! minimum minutes, weekends) otherwise isolate; the weight adapts (strategic oscillation): it
 //! grows while the current roster is infeasible and shrinks while it is feasible. Only feasible

@@ -32,6 +32,9 @@ pub(crate) struct State {
     supervision_backup: Vec<i64>,
     /// Soft objective.
     pub(crate) soft: i64,
+    /// Search guidance on top of the objective ([`Problem::split_weekend_guide`] per split
+    /// weekend); [`State::set_range`] reports its changes with the objective's.
+    guide: i64,
     /// Hard penalty units.
     pub(crate) hard: i64,
     /// Hard penalty units per employee (every hard rule concerns one row).
@@ -66,6 +69,7 @@ impl State {
             supervision_unskilled: vec![0; p.supervision.len() * p.h],
             supervision_backup: vec![0; p.supervision.len() * p.h],
             soft: 0,
+            guide: 0,
             hard: 0,
             hard_by_employee: vec![0; p.n],
         };
@@ -235,7 +239,8 @@ impl State {
     }
 
     /// Sets days `a … a + new.len() − 1` of row `e` to `new` and returns the change of
-    /// (soft objective, hard units).
+    /// (soft objective plus search guidance, hard units): the search moves by that sum, while
+    /// [`State::soft`] stays the objective.
     pub(crate) fn set_range(&mut self, p: &Problem<'_>, e: usize, a: usize, new: &[u8]) -> (i64, i64) {
         if new.is_empty() {
             return (0, 0);
@@ -257,7 +262,7 @@ impl State {
         if !any_change {
             return (0, 0);
         }
-        let soft_before = self.soft;
+        let soft_before = self.soft + self.guide;
         let hard_before = self.hard;
         let (lo, hi) = if status_changes { self.run_span(p, e, a, b) } else { (0, 0) };
         let mut local = self.succession_units(p, e, a, b) + self.employee_totals_units(p, e);
@@ -282,7 +287,7 @@ impl State {
         self.hard += local;
         self.soft += self.fairness_cost(p, e);
         self.hard_by_employee[e] += self.hard - hard_before;
-        (self.soft - soft_before, self.hard - hard_before)
+        (self.soft + self.guide - soft_before, self.hard - hard_before)
     }
 
     /// Updates every per-cell total for one changed cell (runs, successions, minutes, weekends
@@ -318,6 +323,9 @@ impl State {
         let w = p.weekend_of[d];
         if w != u32::MAX && (old == off) != (new == off) {
             let slot = &mut self.weekend_days[e * p.weekend_count + w as usize];
+            let full = p.weekend_length[w as usize];
+            let split = |worked: u8| i64::from(worked > 0 && worked < full);
+            let before = split(*slot);
             if new == off {
                 *slot -= 1;
                 if *slot == 0 {
@@ -329,6 +337,7 @@ impl State {
                     self.weekends[e] += 1;
                 }
             }
+            self.guide += p.split_weekend_guide * (split(*slot) - before);
         }
         if p.fairness_weight != 0 {
             let c = p.t + 1;
@@ -379,5 +388,69 @@ impl State {
             delta += cost(u, b) - before;
         }
         delta
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::State;
+    use crate::model::{Cover, Employee, Model, ModelSpec, Roster, ShiftType, Weekday};
+    use crate::optimise::problem::Problem;
+
+    /// One week, one shift type wanted twice a day, and `staff` employees who may each work one
+    /// weekend: with two, the weekend's four cover places take every weekend day there is.
+    fn week(staff: usize) -> Model {
+        let shift_types = vec![ShiftType { code: "D".into(), length_minutes: 480, required_skill: None }];
+        let employees = (0..staff)
+            .map(|i| {
+                let mut employee = Employee::unrestricted(format!("E{i}"), 1);
+                employee.max_weekends = 1;
+                employee
+            })
+            .collect();
+        let wanted = Cover {
+            min: 0,
+            preferred: 2,
+            weight_under_min: 0,
+            weight_under_preferred: 100,
+            weight_over_preferred: 1,
+        };
+        Model::new(ModelSpec {
+            days: 7,
+            first_weekday: Weekday::Monday,
+            shift_types,
+            forbidden_successions: Vec::new(),
+            employees,
+            requests: Vec::new(),
+            cover: vec![vec![wanted]; 7],
+            supervision: Vec::new(),
+            fairness: None,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_split_weekend_is_priced_for_the_search_only_where_weekend_days_are_scarce() {
+        let scarce = week(2);
+        let p = Problem::new(&scarce);
+        assert_eq!(p.split_weekend_guide, 10);
+        let mut state = State::from_roster(&p, &Roster::empty_for(&scarce));
+        let empty = state.soft;
+        // Saturday alone: the cover gains 100, the split weekend costs the search 10.
+        assert_eq!(state.set_range(&p, 0, 5, &[0]), (-90, 0));
+        assert_eq!(state.soft, empty - 100);
+        // Sunday too: the weekend is whole again.
+        assert_eq!(state.set_range(&p, 0, 6, &[0]), (-110, 0));
+        assert_eq!(state.soft, empty - 200);
+        // Undone in the other order, the guidance returns to nothing.
+        assert_eq!(state.set_range(&p, 0, 5, &[p.off()]), (110, 0));
+        assert_eq!(state.set_range(&p, 0, 6, &[p.off()]), (90, 0));
+        assert_eq!(state.soft, empty);
+
+        let ample = week(3);
+        let p = Problem::new(&ample);
+        assert_eq!(p.split_weekend_guide, 0);
+        let mut state = State::from_roster(&p, &Roster::empty_for(&ample));
+        assert_eq!(state.set_range(&p, 0, 5, &[0]), (-100, 0));
     }
 }
