@@ -94,7 +94,7 @@ def build(instance: Instance):
     model = cp_model.CpModel()
     h = instance.horizon
     x = {}  # (employee, day, shift) -> bool, only where the shift is possible at all
-    work = {}  # (employee, day) -> linear expression (0 or 1)
+    works = {}  # (employee, day) -> bool: on duty that day
     for e in instance.staff:
         off = instance.days_off.get(e, set())
         for d in range(h):
@@ -105,57 +105,48 @@ def build(instance: Instance):
                 x[e, d, s] = model.new_bool_var(f"x_{e}_{d}_{s}")
                 cells.append(x[e, d, s])
             model.add_at_most_one(cells)
-            work[e, d] = sum(cells) if cells else 0
-
-    def worked(e, d):
-        return work[e, d]
+            works[e, d] = model.new_bool_var(f"w_{e}_{d}")
+            model.add(works[e, d] == sum(cells))
 
     for e in instance.staff:
+        cells = [(d, s, x[e, d, s]) for d in range(h) for s in instance.shifts if (e, d, s) in x]
         # Forbidden successions.
-        for d in range(h - 1):
-            for s in instance.shifts:
-                if (e, d, s) not in x:
-                    continue
-                for t in instance.cannot_follow[s]:
-                    if (e, d + 1, t) in x:
-                        model.add_bool_or([x[e, d, s].Not(), x[e, d + 1, t].Not()])
+        for d, s, v in cells:
+            for t in instance.cannot_follow[s]:
+                if (e, d + 1, t) in x:
+                    model.add_bool_or([v.Not(), x[e, d + 1, t].Not()])
         # Max shifts per type and total minutes.
         for s in instance.shifts:
-            cells = [x[e, d, s] for d in range(h) if (e, d, s) in x]
-            if cells:
-                model.add(sum(cells) <= instance.max_shifts[e, s])
-        minutes = sum(instance.length[s] * v for (ee, _, s), v in x.items() if ee == e)
+            of_type = [v for _, t, v in cells if t == s]
+            if of_type:
+                model.add(sum(of_type) <= instance.max_shifts[e, s])
+        minutes = sum(instance.length[s] * v for _, s, v in cells)
         model.add(minutes <= instance.max_minutes[e])
         model.add(minutes >= instance.min_minutes[e])
         # Max consecutive working days: no window of max + 1 days fully worked.
         longest = instance.max_consecutive[e]
         for start in range(h - longest):
-            model.add(sum(worked(e, d) for d in range(start, start + longest + 1)) <= longest)
+            model.add(sum(works[e, d] for d in range(start, start + longest + 1)) <= longest)
         # Min consecutive working days and days off, edge runs exempt: the pattern
         # "off, k working days, off" (or the reverse) with k below the minimum is forbidden
         # when both bounding days lie in the horizon.
-        work_bool = {}
-        for d in range(h):
-            v = model.new_bool_var(f"w_{e}_{d}")
-            model.add(v == worked(e, d))
-            work_bool[d] = v
         for shortest, on in ((instance.min_consecutive[e], True), (instance.min_days_off[e], False)):
             for k in range(1, shortest):
                 for first in range(1, h - k):
                     before, after = first - 1, first + k
                     if after > h - 1:
                         continue
-                    inside = [work_bool[d] for d in range(first, first + k)]
+                    inside = [works[e, d] for d in range(first, first + k)]
                     if on:
-                        clause = [work_bool[before]] + [v.Not() for v in inside] + [work_bool[after]]
+                        clause = [works[e, before]] + [v.Not() for v in inside] + [works[e, after]]
                     else:
-                        clause = [work_bool[before].Not()] + inside + [work_bool[after].Not()]
+                        clause = [works[e, before].Not()] + inside + [works[e, after].Not()]
                     model.add_bool_or(clause)
         # Max weekends.
         weekends = []
         for w in range(h // 7):
             worked_weekend = model.new_bool_var(f"wk_{e}_{w}")
-            model.add_max_equality(worked_weekend, [work_bool[7 * w + 5], work_bool[7 * w + 6]])
+            model.add_max_equality(worked_weekend, [works[e, 7 * w + 5], works[e, 7 * w + 6]])
             weekends.append(worked_weekend)
         model.add(sum(weekends) <= instance.max_weekends[e])
 

@@ -15,7 +15,8 @@
 //! This finds in one step the chains that single-cell and swap moves need several uphill steps
 //! for: A takes the missing night, B takes A's evening, C takes B's day off. Row costs are
 //! measured by applying and undoing each one-cell change on the incremental state, so they are
-//! exact for every rule that concerns one row; only the supervision rule couples rows apart
+//! exact for every rule that concerns one row and carry the search's guidance
+//! ([`State::set_range`]); only the supervision rule couples rows apart
 //! from cover, and the caller scores the applied proposal exactly in any case.
 
 use super::problem::Problem;
