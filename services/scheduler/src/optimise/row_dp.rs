@@ -57,6 +57,12 @@ pub(crate) struct RowDp {
     /// minimum minutes.
     #[cfg(test)]
     unpruned: bool,
+    /// Tests compare priced calls that stop once their bound meets their row with calls that run
+    /// every round, and count the rounds run.
+    #[cfg(test)]
+    every_round: bool,
+    #[cfg(test)]
+    rounds_run: usize,
 }
 
 fn gcd(a: i64, b: i64) -> i64 {
@@ -393,12 +399,20 @@ impl RowDp {
         } else {
             (6, 60)
         };
+        #[cfg(test)]
+        let stop_when_closed = !self.every_round;
+        #[cfg(not(test))]
+        let stop_when_closed = true;
         let mut low = vec![0i64; nc];
         let mut high = vec![i64::MAX; nc];
         let mut best_true = INF;
         self.best_result.clear();
         self.lower_bound = -INF;
         for _round in 0..rounds {
+            #[cfg(test)]
+            {
+                self.rounds_run += 1;
+            }
             self.group_cost.clear();
             self.group_cost.resize(len * ng, INF);
             self.group_member.clear();
@@ -643,6 +657,11 @@ impl RowDp {
                     }
                 }
             }
+            // The bound has met the cheapest row within the maxima: it is optimal, and a later
+            // round could neither replace it (only a cheaper row does) nor raise the bound.
+            if priced && stop_when_closed && self.lower_bound >= best_true {
+                break;
+            }
         }
         if best_true < INF {
             std::mem::swap(&mut self.result, &mut self.best_result);
@@ -885,6 +904,50 @@ mod tests {
             }
             assert!(checked >= p.n / 2, "Instance{number}: only {checked} feasible rows");
         }
+    }
+
+    /// A priced call stops as soon as its Lagrangian bound meets the cheapest row within the
+    /// per-type maxima found so far, and returns the same row and bound as running every round:
+    /// priced so that the types with the tightest maxima (on Instance13 nights and twelve-hour
+    /// shifts, two to seven a month) pay most, most calls have to price some of those types, and
+    /// some close early.
+    #[test]
+    fn pricing_stops_when_its_bound_meets_its_row() {
+        let number = 13;
+        let model = parse_instance(&benchmark(&format!("instances/Instance{number}.txt"))).unwrap();
+        let p = Problem::new(&model);
+        let state = State::from_roster(&p, &Roster::empty_for(&model));
+        let choices = p.t + 1;
+        let mut rng = Rng::new(11);
+        let mut closing = RowDp::default();
+        let mut every = RowDp { every_round: true, ..RowDp::default() };
+        let mut closed_early = 0;
+        for e in 0..p.n.min(16) {
+            let scarce = |s: usize| (1..=8).contains(&p.max_per_type[e * p.t + s]);
+            let prices: Vec<i64> = (0..p.h * choices)
+                .map(|i| {
+                    let c = i % choices;
+                    if c == p.t {
+                        0
+                    } else if scarce(c) {
+                        -3000 + rng.below(500) as i64
+                    } else {
+                        -200 + rng.below(400) as i64
+                    }
+                })
+                .collect();
+            closing.rounds_run = 0;
+            every.rounds_run = 0;
+            let found = closing.solve_priced(&p, &state, e, &prices, 1_500_000);
+            assert_eq!(found, every.solve_priced(&p, &state, e, &prices, 1_500_000), "Instance{number}");
+            if found {
+                assert_eq!(closing.result(), every.result(), "Instance{number}, employee {e}");
+                assert_eq!(closing.lower_bound(), every.lower_bound(), "Instance{number}, employee {e}");
+                assert!(closing.rounds_run <= every.rounds_run);
+                closed_early += usize::from(closing.rounds_run < every.rounds_run);
+            }
+        }
+        assert!(closed_early > 0, "Instance{number}: no call closed early");
     }
 
     /// Dropping the states that can no longer reach the minimum minutes loses no row: priced so
