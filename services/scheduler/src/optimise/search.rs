@@ -16,7 +16,12 @@
 //! hundreds of cheap moves each, so they take roughly half the time at these shares):
 //! * put somebody on a (day, shift type) that lacks cover (~7 %), passing any minutes this
 //!   takes them over their most to rows with minutes to spare by same-day swaps;
-//! * change one cell to another assignable choice (20 %);
+//! * mend a broken request without touching cover (2 %): the requester exchanges that day's
+//!   cell with a row holding what was asked for, and the two rows exchange a second day too,
+//!   the one that leaves the pair cheapest (it usually gives back the minutes or the run the
+//!   first exchange took); on Instance13 at 60 s this lowered the result over four seeds from
+//!   1827–1980 (mean 1892) to 1592–1847 (mean 1732);
+//! * change one cell to another assignable choice (18 %);
 //! * swap a block of 1–7 consecutive days between two employees (60 %; a one-day block is the
 //!   classic same-day swap; longer blocks keep both rows' run structure intact, which is what
 //!   makes them effective under minimum-run rules);
@@ -32,7 +37,8 @@
 //!
 //! Each annealing cycle ends with a repair (row re-optimisations around every broken rule) and,
 //! on rosters of up to a few thousand cells, a polish (a descent alternating best responses of
-//! every row and exact re-assignments of every day).
+//! every row and exact re-assignments of every day, then two-day exchanges between every pair
+//! of rows where neither changes anything).
 //! On the benchmark subset used for tuning (Instances 2–16, 5 s, one thread, two seeds) the
 //! ruin-and-recreate moves lowered the mean gap from about 13.5 % to about 10.5 %; the
 //! difference between most other settings tried was within the run-to-run noise (±1 %).
@@ -114,6 +120,8 @@ const FLOW_ROWS: usize = 48;
 /// Most rows a day re-assignment takes as an annealing move: the move is frequent, and with 48
 /// rows it took a third of the time on Instance21.
 const FLOW_ROWS_MOVE: usize = 16;
+/// Per mille of steps that mend a broken request by exchanges between two rows.
+const REQUEST_SWAP_PER_MILLE: usize = 20;
 /// Most minute transfers one cover move makes.
 const MAX_TRANSFERS: usize = 6;
 /// Most days the cover move looks through for a transfer of minutes.
@@ -327,11 +335,91 @@ impl<'p, 'm> Worker<'p, 'm> {
         for _round in 0..6 {
             let rows_changed = self.polish_rows();
             let days_changed = self.polish_days();
-            if !rows_changed && !days_changed {
+            if !rows_changed && !days_changed && !self.polish_pairs() {
                 break;
             }
         }
         self.record();
+    }
+
+    /// One pass of two-day swaps over every pair of rows; returns whether any pair changed.
+    ///
+    /// Swapping two rows' cells on a day leaves the cover as it is, so such a swap can trade
+    /// request costs without touching cover. One swap alone usually breaks a rule of one of
+    /// the rows (one works too long or too often), and the day re-assignment has already taken
+    /// every single swap that pays; a second swap elsewhere in the same two rows can mend
+    /// that. Pairs of days are looked at only where the two single swaps together lower the
+    /// soft objective (exactly additive when the soft terms are per cell, as with requests).
+    fn polish_pairs(&mut self) -> bool {
+        let p = self.p;
+        let mut changed = false;
+        let mut swaps: Vec<(usize, i64)> = Vec::with_capacity(p.h);
+        for e in 0..p.n {
+            for f in e + 1..p.n {
+                for _improvement in 0..p.h {
+                    swaps.clear();
+                    for d in 0..p.h {
+                        if !self.swappable(e, f, d) {
+                            continue;
+                        }
+                        let (soft, hard) = self.swap_day(e, f, d);
+                        if hard <= 0 && self.lowers_penalised(soft, hard) {
+                            changed = true;
+                            continue;
+                        }
+                        self.swap_day(e, f, d);
+                        swaps.push((d, soft));
+                    }
+                    if !self.take_double_swap(e, f, &swaps) {
+                        break;
+                    }
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
+    /// Applies the first two-day swap of rows `e` and `f` among `swaps` (day, soft change of
+    /// that day's swap alone) that lowers the penalised objective; returns whether there was one.
+    fn take_double_swap(&mut self, e: usize, f: usize, swaps: &[(usize, i64)]) -> bool {
+        for (i, &(d1, soft1)) in swaps.iter().enumerate() {
+            for &(d2, soft2) in &swaps[i + 1..] {
+                if soft1 + soft2 >= 0 {
+                    continue;
+                }
+                let (s1, h1) = self.swap_day(e, f, d1);
+                let (s2, h2) = self.swap_day(e, f, d2);
+                if h1 + h2 <= 0 && self.lowers_penalised(s1 + s2, h1 + h2) {
+                    return true;
+                }
+                self.swap_day(e, f, d2);
+                self.swap_day(e, f, d1);
+            }
+        }
+        false
+    }
+
+    /// Whether rows `e` and `f` may exchange their cells on day `d`, and the exchange changes
+    /// something.
+    fn swappable(&self, e: usize, f: usize, d: usize) -> bool {
+        let p = self.p;
+        let (ce, cf) = (self.state.cell(p, e, d), self.state.cell(p, f, d));
+        ce != cf
+            && !self.fixed[e * p.h + d]
+            && !self.fixed[f * p.h + d]
+            && self.is_allowed(e, d, cf)
+            && self.is_allowed(f, d, ce)
+    }
+
+    /// Exchanges the cells of rows `e` and `f` on day `d` (a second call undoes it); returns
+    /// the change of (soft plus guidance, hard units).
+    fn swap_day(&mut self, e: usize, f: usize, d: usize) -> (i64, i64) {
+        let p = self.p;
+        let (ce, cf) = (self.state.cell(p, e, d), self.state.cell(p, f, d));
+        let (s1, h1) = self.state.set_range(p, e, d, &[cf]);
+        let (s2, h2) = self.state.set_range(p, f, d, &[ce]);
+        (s1 + s2, h1 + h2)
     }
 
     /// One best-response pass over the rows; returns whether any row changed.
@@ -450,6 +538,8 @@ impl<'p, 'm> Worker<'p, 'm> {
             self.move_day_flow(temperature)
         } else if roll < 100 {
             self.move_cover_cell(temperature)
+        } else if roll < 100 + REQUEST_SWAP_PER_MILLE {
+            self.move_request_swap(temperature)
         } else if roll < 300 {
             self.move_cell(temperature)
         } else if roll < 900 {
@@ -457,6 +547,60 @@ impl<'p, 'm> Worker<'p, 'm> {
         } else {
             self.move_block_set(temperature)
         }
+    }
+
+    /// Mends a broken request without touching cover: the requester exchanges that day's cell
+    /// with a row holding what they asked for (or, for a day off, any row that differs), and
+    /// the two rows exchange their cells on a second day as well, the one that makes the pair
+    /// cheapest (or none): the second exchange typically gives back the minutes or the run
+    /// the first one took.
+    fn move_request_swap(&mut self, temperature: f64) -> bool {
+        let p = self.p;
+        if p.n < 2 {
+            return false;
+        }
+        let e = self.rng.below(p.n);
+        let first = self.rng.below(p.h);
+        let Some(d) = (0..p.h)
+            .map(|k| (first + k) % p.h)
+            .find(|&d| p.request(e, d, self.state.cell(p, e, d)) > 0 && !self.fixed[e * p.h + d])
+        else {
+            return false;
+        };
+        let broken = p.request(e, d, self.state.cell(p, e, d));
+        let first = self.rng.below(p.n);
+        let Some(f) = (0..p.n).map(|k| (first + k) % p.n).find(|&f| {
+            f != e && p.request(e, d, self.state.cell(p, f, d)) < broken && self.swappable(e, f, d)
+        }) else {
+            return false;
+        };
+        let (soft, hard) = self.swap_day(e, f, d);
+        let hard_weight = self.hard_weight;
+        let penalised = |soft: i64, hard: i64| soft as f64 + hard_weight * hard as f64;
+        let mut best: (f64, Option<usize>, i64, i64) = (penalised(soft, hard), None, soft, hard);
+        for d2 in 0..p.h {
+            if d2 == d || !self.swappable(e, f, d2) {
+                continue;
+            }
+            let (s2, h2) = self.swap_day(e, f, d2);
+            self.swap_day(e, f, d2);
+            let value = penalised(soft + s2, hard + h2);
+            if value < best.0 {
+                best = (value, Some(d2), soft + s2, hard + h2);
+            }
+        }
+        let (_, second, soft, hard) = best;
+        if let Some(d2) = second {
+            self.swap_day(e, f, d2);
+        }
+        if self.accept(soft, hard, temperature) {
+            return true;
+        }
+        if let Some(d2) = second {
+            self.swap_day(e, f, d2);
+        }
+        self.swap_day(e, f, d);
+        false
     }
 
     /// A (day, shift type) below its preferred cover, sampled: a few random days, scanning the
@@ -971,6 +1115,96 @@ mod tests {
         assert_eq!(worker.state.cells, vec![short, long, long, p.off()]);
         let evaluation = evaluate(&model, &worker.state.to_roster(&p)).unwrap();
         assert_eq!((evaluation.objective, evaluation.hard_penalty_units()), (0, 0));
+    }
+
+    /// Two days, each wanting one short (S, 8 h) and one long (L, 12 h) shift; A and B must
+    /// each work exactly 20 hours. A works L then S, B S then L, and A asked for S on day 0.
+    /// Exchanging day 0 alone would leave A four hours short and B four over; exchanging both
+    /// days keeps the cover and mends the request.
+    fn request_swap_model() -> Model {
+        let shift_types = vec![
+            ShiftType { code: "S".into(), length_minutes: 480, required_skill: None },
+            ShiftType { code: "L".into(), length_minutes: 720, required_skill: None },
+        ];
+        let employees = ["A", "B"]
+            .into_iter()
+            .map(|name| {
+                let mut employee = Employee::unrestricted(name, 2);
+                employee.min_total_minutes = 1200;
+                employee.max_total_minutes = 1200;
+                employee
+            })
+            .collect();
+        let one = Cover {
+            min: 0,
+            preferred: 1,
+            weight_under_min: 0,
+            weight_under_preferred: 100,
+            weight_over_preferred: 1,
+        };
+        Model::new(ModelSpec {
+            days: 2,
+            first_weekday: Weekday::Monday,
+            shift_types,
+            forbidden_successions: Vec::new(),
+            employees,
+            requests: vec![Request { employee: 0, day: 0, shift: Some(0), kind: RequestKind::On, weight: 2 }],
+            cover: vec![vec![one, one], vec![one, one]],
+            supervision: Vec::new(),
+            fairness: None,
+        })
+        .unwrap()
+    }
+
+    fn request_swap_start(model: &Model, p: &Problem<'_>) -> State {
+        let (short, long) = (0, 1);
+        let mut roster = Roster::empty_for(model);
+        roster.set(0, 0, Some(long));
+        roster.set(0, 1, Some(short));
+        roster.set(1, 0, Some(short));
+        roster.set(1, 1, Some(long));
+        let state = State::from_roster(p, &roster);
+        assert_eq!((state.soft, state.hard), (2, 0));
+        let mut one_day = state.clone();
+        one_day.set_range(p, 0, 0, &[short as u8]);
+        one_day.set_range(p, 1, 0, &[long as u8]);
+        assert!(one_day.hard > 0, "a one-day exchange should break the minutes");
+        state
+    }
+
+    #[test]
+    fn the_polish_exchanges_two_days_of_two_rows_to_mend_a_request() {
+        let model = request_swap_model();
+        let p = Problem::new(&model);
+        let state = request_swap_start(&model, &p);
+        let fixed = vec![false; p.n * p.h];
+        let allowed = super::super::allowed_table(&p);
+        let mut worker = Worker::new(&p, &fixed, &allowed, state, 3);
+        assert!(worker.polish_pairs());
+        assert_eq!(worker.state.cells, vec![0, 1, 1, 0]);
+        let evaluation = evaluate(&model, &worker.state.to_roster(&p)).unwrap();
+        assert_eq!((evaluation.objective, evaluation.hard_penalty_units()), (0, 0));
+        assert!(!worker.polish_pairs(), "nothing is left to exchange");
+    }
+
+    #[test]
+    fn the_request_move_pairs_its_exchange_with_the_one_that_keeps_both_rows_legal() {
+        let model = request_swap_model();
+        let p = Problem::new(&model);
+        for seed in 0..8 {
+            let state = request_swap_start(&model, &p);
+            let fixed = vec![false; p.n * p.h];
+            let allowed = super::super::allowed_table(&p);
+            let mut worker = Worker::new(&p, &fixed, &allowed, state, seed);
+            // At a temperature this low only improvements pass; B has no request to mend.
+            let mut moved = 0;
+            for _ in 0..20 {
+                moved += usize::from(worker.move_request_swap(1e-9));
+            }
+            assert_eq!(moved, 1, "seed {seed}");
+            assert_eq!(worker.state.cells, vec![0, 1, 1, 0], "seed {seed}");
+            assert_eq!((worker.state.soft, worker.state.hard), (0, 0), "seed {seed}");
+        }
     }
 
     /// A (at its most minutes) takes the missing long shift on day 1; B and C both have the
