@@ -16,12 +16,12 @@
 //! hundreds of cheap moves each, so they take roughly half the time at these shares):
 //! * put somebody on a (day, shift type) that lacks cover (~7 %), passing any minutes this
 //!   takes them over their most to rows with minutes to spare by same-day swaps;
-//! * mend a broken request without touching cover (2 %): the requester exchanges that day's
+//! * mend a broken request without touching cover (5 %): the requester exchanges that day's
 //!   cell with a row holding what was asked for, and the two rows exchange a second day too,
-//!   the one that leaves the pair cheapest (it usually gives back the minutes or the run the
-//!   first exchange took); on Instance13 at 60 s this lowered the result over four seeds from
-//!   1827–1980 (mean 1892) to 1592–1847 (mean 1732);
-//! * change one cell to another assignable choice (18 %);
+//!   the one within two weeks that leaves the pair cheapest (it usually gives back the minutes or the run the
+//!   first exchange took); on Instance13 at 60 s, seeds 0–2, the result fell from 1827–1980
+//!   to 1652–1673 (at 2 % it was 1685–1847, at 12 % 1570–1875);
+//! * change one cell to another assignable choice (15 %);
 //! * swap a block of 1–7 consecutive days between two employees (60 %; a one-day block is the
 //!   classic same-day swap; longer blocks keep both rows' run structure intact, which is what
 //!   makes them effective under minimum-run rules);
@@ -121,7 +121,11 @@ const FLOW_ROWS: usize = 48;
 /// rows it took a third of the time on Instance21.
 const FLOW_ROWS_MOVE: usize = 16;
 /// Per mille of steps that mend a broken request by exchanges between two rows.
-const REQUEST_SWAP_PER_MILLE: usize = 20;
+const REQUEST_SWAP_PER_MILLE: usize = 50;
+/// Days either side of a mended request that the request move looks through for the second
+/// exchange (on a year's horizon looking through every day made the move cost as much as a
+/// row re-optimisation, and Instance24 ended at 84500 instead of 67716).
+const REQUEST_SWAP_REACH: usize = 14;
 /// Most minute transfers one cover move makes.
 const MAX_TRANSFERS: usize = 6;
 /// Most days the cover move looks through for a transfer of minutes.
@@ -551,8 +555,8 @@ impl<'p, 'm> Worker<'p, 'm> {
 
     /// Mends a broken request without touching cover: the requester exchanges that day's cell
     /// with a row holding what they asked for (or, for a day off, any row that differs), and
-    /// the two rows exchange their cells on a second day as well, the one that makes the pair
-    /// cheapest (or none): the second exchange typically gives back the minutes or the run
+    /// the two rows exchange their cells on a second day as well, the one within
+    /// [`REQUEST_SWAP_REACH`] days that makes the pair cheapest (or none): the second exchange typically gives back the minutes or the run
     /// the first one took.
     fn move_request_swap(&mut self, temperature: f64) -> bool {
         let p = self.p;
@@ -561,7 +565,7 @@ impl<'p, 'm> Worker<'p, 'm> {
         }
         let e = self.rng.below(p.n);
         let first = self.rng.below(p.h);
-        let Some(d) = (0..p.h)
+        let Some(d) = (0..p.h.min(2 * REQUEST_SWAP_REACH))
             .map(|k| (first + k) % p.h)
             .find(|&d| p.request(e, d, self.state.cell(p, e, d)) > 0 && !self.fixed[e * p.h + d])
         else {
@@ -578,7 +582,8 @@ impl<'p, 'm> Worker<'p, 'm> {
         let hard_weight = self.hard_weight;
         let penalised = |soft: i64, hard: i64| soft as f64 + hard_weight * hard as f64;
         let mut best: (f64, Option<usize>, i64, i64) = (penalised(soft, hard), None, soft, hard);
-        for d2 in 0..p.h {
+        let near = d.saturating_sub(REQUEST_SWAP_REACH)..(d + REQUEST_SWAP_REACH + 1).min(p.h);
+        for d2 in near {
             if d2 == d || !self.swappable(e, f, d2) {
                 continue;
             }
