@@ -18,9 +18,10 @@
 //!   takes them over their most to rows with minutes to spare by same-day swaps;
 //! * mend a broken request without touching cover (5 %): the requester exchanges that day's
 //!   cell with a row holding what was asked for, and the two rows exchange a second day too,
-//!   the one within two weeks that leaves the pair cheapest (it usually gives back the minutes or the run the
-//!   first exchange took); on Instance13 at 60 s, seeds 0–2, the result fell from 1827–1980
-//!   to 1652–1673 (at 2 % it was 1685–1847, at 12 % 1570–1875);
+//!   the one within two weeks that leaves the pair cheapest (it usually gives back the minutes
+//!   or the run the first exchange took); on Instance13 at 60 s, seeds 0–2, the result fell
+//!   from 1827–1980 to 1573–1641 (at 2 % of the steps it was 1685–1847, at 12 % 1570–1875;
+//!   a chain of up to three exchanges gave 1662–1690);
 //! * change one cell to another assignable choice (15 %);
 //! * swap a block of 1–7 consecutive days between two employees (60 %; a one-day block is the
 //!   classic same-day swap; longer blocks keep both rows' run structure intact, which is what
@@ -556,8 +557,8 @@ impl<'p, 'm> Worker<'p, 'm> {
     /// Mends a broken request without touching cover: the requester exchanges that day's cell
     /// with a row holding what they asked for (or, for a day off, any row that differs), and
     /// the two rows exchange their cells on a second day as well, the one within
-    /// [`REQUEST_SWAP_REACH`] days that makes the pair cheapest (or none): the second exchange typically gives back the minutes or the run
-    /// the first one took.
+    /// [`REQUEST_SWAP_REACH`] days that makes the pair cheapest (or none): the second exchange
+    /// typically gives back the minutes or the run the first one took.
     fn move_request_swap(&mut self, temperature: f64) -> bool {
         let p = self.p;
         if p.n < 2 {
