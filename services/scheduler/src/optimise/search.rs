@@ -1058,31 +1058,39 @@ mod tests {
     use crate::evaluate::evaluate;
     use crate::model::{Cover, Employee, Model, ModelSpec, Request, RequestKind, Roster, ShiftType, Weekday};
 
-    /// Two days, a short shift S (8 h) and a long one L (12 h). Day 0 is covered by A on L and B
-    /// on S; day 1 lacks an L that only A may take (B has the day off), but A on L twice would
-    /// go over A's most minutes. The cover move covers it by giving A's day-0 L to B, who has
-    /// minutes to spare, and putting A on B's S.
-    fn transfer_model() -> Model {
-        let shift_types = vec![
+    /// A short shift S (8 h) and a long one L (12 h).
+    fn short_and_long() -> Vec<ShiftType> {
+        vec![
             ShiftType { code: "S".into(), length_minutes: 480, required_skill: None },
             ShiftType { code: "L".into(), length_minutes: 720, required_skill: None },
-        ];
-        let mut a = Employee::unrestricted("A", 2);
-        a.max_total_minutes = 1200;
-        let mut b = Employee::unrestricted("B", 2);
-        b.max_total_minutes = 1200;
-        b.days_off = vec![1];
-        let wanted = |n: u32| Cover {
+        ]
+    }
+
+    /// Cover that wants `n` and charges 100 per missing and 1 per extra.
+    fn wanted(n: u32) -> Cover {
+        Cover {
             min: 0,
             preferred: n,
             weight_under_min: 0,
             weight_under_preferred: 100,
             weight_over_preferred: 1,
-        };
+        }
+    }
+
+    /// Two days, a short shift S (8 h) and a long one L (12 h). Day 0 is covered by A on L and B
+    /// on S; day 1 lacks an L that only A may take (B has the day off), but A on L twice would
+    /// go over A's most minutes. The cover move covers it by giving A's day-0 L to B, who has
+    /// minutes to spare, and putting A on B's S.
+    fn transfer_model() -> Model {
+        let mut a = Employee::unrestricted("A", 2);
+        a.max_total_minutes = 1200;
+        let mut b = Employee::unrestricted("B", 2);
+        b.max_total_minutes = 1200;
+        b.days_off = vec![1];
         Model::new(ModelSpec {
             days: 2,
             first_weekday: Weekday::Monday,
-            shift_types,
+            shift_types: short_and_long(),
             forbidden_successions: Vec::new(),
             employees: vec![a, b],
             requests: Vec::new(),
@@ -1128,10 +1136,6 @@ mod tests {
     /// Exchanging day 0 alone would leave A four hours short and B four over; exchanging both
     /// days keeps the cover and mends the request.
     fn request_swap_model() -> Model {
-        let shift_types = vec![
-            ShiftType { code: "S".into(), length_minutes: 480, required_skill: None },
-            ShiftType { code: "L".into(), length_minutes: 720, required_skill: None },
-        ];
         let employees = ["A", "B"]
             .into_iter()
             .map(|name| {
@@ -1141,21 +1145,14 @@ mod tests {
                 employee
             })
             .collect();
-        let one = Cover {
-            min: 0,
-            preferred: 1,
-            weight_under_min: 0,
-            weight_under_preferred: 100,
-            weight_over_preferred: 1,
-        };
         Model::new(ModelSpec {
             days: 2,
             first_weekday: Weekday::Monday,
-            shift_types,
+            shift_types: short_and_long(),
             forbidden_successions: Vec::new(),
             employees,
             requests: vec![Request { employee: 0, day: 0, shift: Some(0), kind: RequestKind::On, weight: 2 }],
-            cover: vec![vec![one, one], vec![one, one]],
+            cover: vec![vec![wanted(1), wanted(1)], vec![wanted(1), wanted(1)]],
             supervision: Vec::new(),
             fairness: None,
         })
@@ -1217,10 +1214,6 @@ mod tests {
     /// minutes to take A's day-0 long shift for their short one, but B asked not to work it.
     #[test]
     fn the_transfer_is_the_cheapest_of_every_row_on_the_days_looked_through() {
-        let shift_types = vec![
-            ShiftType { code: "S".into(), length_minutes: 480, required_skill: None },
-            ShiftType { code: "L".into(), length_minutes: 720, required_skill: None },
-        ];
         let mut employees = Vec::new();
         for name in ["A", "B", "C"] {
             let mut employee = Employee::unrestricted(name, 2);
@@ -1230,17 +1223,10 @@ mod tests {
             }
             employees.push(employee);
         }
-        let wanted = |n: u32| Cover {
-            min: 0,
-            preferred: n,
-            weight_under_min: 0,
-            weight_under_preferred: 100,
-            weight_over_preferred: 1,
-        };
         let model = Model::new(ModelSpec {
             days: 2,
             first_weekday: Weekday::Monday,
-            shift_types,
+            shift_types: short_and_long(),
             forbidden_successions: Vec::new(),
             employees,
             requests: vec![Request {
