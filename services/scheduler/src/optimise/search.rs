@@ -200,16 +200,22 @@ impl<'p, 'm> Worker<'p, 'm> {
         self.allowed[(e * self.p.h + d) * (self.p.t + 1) + c as usize]
     }
 
+    /// The change of the penalised objective for a change of `soft` and `hard`.
+    #[inline]
+    fn penalised(&self, soft_delta: i64, hard_delta: i64) -> f64 {
+        soft_delta as f64 + self.hard_weight * hard_delta as f64
+    }
+
     #[inline]
     fn accept(&mut self, soft_delta: i64, hard_delta: i64, temperature: f64) -> bool {
-        let delta = soft_delta as f64 + self.hard_weight * hard_delta as f64;
+        let delta = self.penalised(soft_delta, hard_delta);
         delta <= 0.0 || self.rng.unit() < (-delta / temperature).exp()
     }
 
     /// Whether a change of `soft` and `hard` lowers the penalised objective.
     #[inline]
     fn lowers_penalised(&self, soft_delta: i64, hard_delta: i64) -> bool {
-        (soft_delta as f64) + self.hard_weight * (hard_delta as f64) < 0.0
+        self.penalised(soft_delta, hard_delta) < 0.0
     }
 
     fn record(&mut self) {
@@ -580,9 +586,7 @@ impl<'p, 'm> Worker<'p, 'm> {
             return false;
         };
         let (soft, hard) = self.swap_day(e, f, d);
-        let hard_weight = self.hard_weight;
-        let penalised = |soft: i64, hard: i64| soft as f64 + hard_weight * hard as f64;
-        let mut best: (f64, Option<usize>, i64, i64) = (penalised(soft, hard), None, soft, hard);
+        let mut best: (f64, Option<usize>, i64, i64) = (self.penalised(soft, hard), None, soft, hard);
         let near = d.saturating_sub(REQUEST_SWAP_REACH)..(d + REQUEST_SWAP_REACH + 1).min(p.h);
         for d2 in near {
             if d2 == d || !self.swappable(e, f, d2) {
@@ -590,7 +594,7 @@ impl<'p, 'm> Worker<'p, 'm> {
             }
             let (s2, h2) = self.swap_day(e, f, d2);
             self.swap_day(e, f, d2);
-            let value = penalised(soft + s2, hard + h2);
+            let value = self.penalised(soft + s2, hard + h2);
             if value < best.0 {
                 best = (value, Some(d2), soft + s2, hard + h2);
             }
@@ -839,10 +843,7 @@ impl<'p, 'm> Worker<'p, 'm> {
             let c1 = self.state.cell(p, e1, d);
             let c2 = self.state.cell(p, e2, d);
             if c1 != c2 {
-                if self.fixed[e1 * p.h + d] || self.fixed[e2 * p.h + d] {
-                    return false;
-                }
-                if !self.is_allowed(e1, d, c2) || !self.is_allowed(e2, d, c1) {
+                if !self.swappable(e1, e2, d) {
                     return false;
                 }
                 differs = true;
