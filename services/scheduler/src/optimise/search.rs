@@ -346,7 +346,11 @@ impl<'p, 'm> Worker<'p, 'm> {
         for _round in 0..6 {
             let rows_changed = self.polish_rows();
             let days_changed = self.polish_days();
-            if !rows_changed && !days_changed && !self.polish_pairs() {
+            if rows_changed || days_changed {
+                continue;
+            }
+            // The pair exchanges are the costliest pass: only once rows and days have settled.
+            if !self.polish_pairs() {
                 break;
             }
         }
