@@ -124,6 +124,22 @@ impl RowDp {
         self.solve_inner(p, state, None, e, 0, p.h - 1, p.min_minutes[e], Some(prices), state_limit)
     }
 
+    /// [`RowDp::solve_priced`] for days `a … b` of row `e` only, the rest of the row as in
+    /// `state`: the best replacement of that window ([`RowDp::result`]).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn solve_priced_window(
+        &mut self,
+        p: &Problem<'_>,
+        state: &State,
+        e: usize,
+        a: usize,
+        b: usize,
+        prices: &[i64],
+        state_limit: usize,
+    ) -> bool {
+        self.solve_inner(p, state, None, e, a, b, p.min_minutes[e], Some(prices), state_limit)
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn solve_inner(
         &mut self,
