@@ -946,13 +946,15 @@ const WINDOW_TIME: Duration = Duration::from_secs(3);
 /// days `a … b` are re-planned together by the master and its dive, every other cell kept.
 /// Meant for models whose whole-row master would not converge in the time (Instance13: 2–4 s a
 /// pricing round, its relaxation after about two minutes), where a window's master converges
-/// in 1–2 s. Returns the improved cells and when they were found, `None` when no window gained.
+/// in 1–2 s. Each better roster is passed to `improved`. Returns the best cells and when they
+/// were found, `None` when no window gained.
 pub(crate) fn improve_by_windows(
     p: &Problem<'_>,
     cells: &[u8],
     deadline: Instant,
     cancel: &AtomicBool,
     threads: usize,
+    improved: &mut dyn FnMut(&State),
 ) -> Option<(Vec<u8>, Instant)> {
     let stopped = || cancel.load(Ordering::Relaxed) || Instant::now() >= deadline;
     let mut current = State::from_cells(p, cells.to_vec());
@@ -977,7 +979,7 @@ pub(crate) fn improve_by_windows(
         if master.generate(&window_stopped) {
             master.dives(&window_stopped, &mut best);
         }
-        let mut improved = false;
+        let mut gained = false;
         if let Some(fixed) = &best.fixed {
             let mut cells = current.cells.clone();
             for (e, column) in fixed.iter().enumerate() {
@@ -989,10 +991,11 @@ pub(crate) fn improve_by_windows(
             if candidate.hard == 0 && candidate.soft < current.soft {
                 current = candidate;
                 found = Some(Instant::now());
-                improved = true;
+                gained = true;
+                improved(&current);
             }
         }
-        if improved {
+        if gained {
             without_gain = 0;
             length = 0;
         } else {
@@ -1119,9 +1122,16 @@ mod tests {
         crate::optimise::construct(&p, &vec![false; p.n * p.h], &mut start);
         assert_eq!(start.hard, 0, "the constructed roster is feasible");
         let deadline = Instant::now() + Duration::from_secs(2);
-        let (cells, _) = improve_by_windows(&p, &start.cells, deadline, &AtomicBool::new(false), 1)
+        let mut reported = Vec::new();
+        let (cells, _) =
+            improve_by_windows(&p, &start.cells, deadline, &AtomicBool::new(false), 1, &mut |state| {
+                reported.push(state.soft)
+            })
             .expect("some window improves a constructed roster");
         let improved = State::from_cells(&p, cells);
+        // Every gain was reported, each below the one before, the last being the result.
+        assert!(reported.windows(2).all(|pair| pair[1] < pair[0]), "{reported:?}");
+        assert_eq!(reported.last(), Some(&improved.soft));
         assert_eq!(improved.hard, 0);
         assert!(improved.soft < start.soft, "{} not below {}", improved.soft, start.soft);
         assert!(improved.soft >= 1001, "below the proven optimum: {}", improved.soft);
@@ -1129,7 +1139,9 @@ mod tests {
         assert!(evaluation.is_feasible());
         assert_eq!(evaluation.objective, improved.soft);
         // A raised cancel flag stops it before any window.
-        assert!(improve_by_windows(&p, &start.cells, deadline, &AtomicBool::new(true), 1).is_none());
+        assert!(
+            improve_by_windows(&p, &start.cells, deadline, &AtomicBool::new(true), 1, &mut |_| {}).is_none()
+        );
     }
 
     /// Half-year and year instances have masters too large for the dense basis inverse.

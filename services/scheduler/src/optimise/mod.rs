@@ -472,7 +472,7 @@ fn run_search(
     let mut outcome = None;
     std::thread::scope(|scope| {
         let handles: Vec<_> = (1..threads).map(|index| scope.spawn(move || body(index, None))).collect();
-        let own = body(0, Some(progress));
+        let own = body(0, Some(&mut *progress));
         for handle in handles {
             handle.join().expect("search threads do not panic");
         }
@@ -483,7 +483,14 @@ fn run_search(
         && published.best.hard == 0
         && let Some(deadline) = deadline
         && let Some((cells, at)) =
-            colgen::improve_by_windows(p, &published.best.cells, deadline, cancel, threads)
+            colgen::improve_by_windows(p, &published.best.cells, deadline, cancel, threads, &mut |better| {
+                progress(&Progress {
+                    elapsed: start.elapsed(),
+                    best_objective: Some(better.soft),
+                    hard_violations: 0,
+                    iterations: iterations_before + published.iterations,
+                })
+            })
     {
         let improved = State::from_cells(p, cells);
         published.best = Snapshot { soft: improved.soft, hard: improved.hard, cells: improved.cells };
