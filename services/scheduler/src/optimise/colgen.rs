@@ -259,32 +259,35 @@ impl Pricer {
                 self.prices[d * (p.t + 1) + c] = (price * PRICE_SCALE).floor() as i64;
             }
         }
-        let Some((a, b)) = window else {
-            if !self.dp.solve_priced(p, &self.scratch, e, &self.prices, PRICING_STATE_LIMIT) {
-                return None;
+        let (row, value) = match window {
+            None => {
+                if !self.dp.solve_priced(p, &self.scratch, e, &self.prices, PRICING_STATE_LIMIT) {
+                    return None;
+                }
+                (self.dp.result().to_vec(), self.dp.lower_bound() as f64 / PRICE_SCALE)
             }
-            let row = self.dp.result().to_vec();
-            let value = self.dp.lower_bound() as f64 / PRICE_SCALE;
-            debug_assert!(value <= row_cost(p, e, &row) as f64 - covered(p, &row, prices) + 1e-6);
-            return Some((row, value));
+            // Only the window is priced; the days outside it keep the start roster's cells, whose
+            // cost less cover prices is the same for every row.
+            Some((a, b)) => {
+                if !self.dp.solve_priced_window(p, &self.scratch, e, a, b, &self.prices, PRICING_STATE_LIMIT)
+                {
+                    return None;
+                }
+                let mut row = self.scratch.cells[e * p.h..(e + 1) * p.h].to_vec();
+                row[a..=b].copy_from_slice(self.dp.result());
+                let outside: f64 = (0..a)
+                    .chain(b + 1..p.h)
+                    .map(|d| {
+                        let c = row[d];
+                        let dual = if c == p.off() { 0.0 } else { prices[d * p.t + c as usize] };
+                        p.request(e, d, c) as f64 - dual
+                    })
+                    .sum();
+                // Less a margin for the sum's rounding, so that the value stays a lower bound.
+                let value = self.dp.lower_bound() as f64 / PRICE_SCALE + outside - 1e-6;
+                (row, value)
+            }
         };
-        // Only the window is priced; the days outside it keep the start roster's cells, whose
-        // cost less cover prices is the same for every row.
-        if !self.dp.solve_priced_window(p, &self.scratch, e, a, b, &self.prices, PRICING_STATE_LIMIT) {
-            return None;
-        }
-        let mut row = self.scratch.cells[e * p.h..(e + 1) * p.h].to_vec();
-        row[a..=b].copy_from_slice(self.dp.result());
-        let outside: f64 = (0..a)
-            .chain(b + 1..p.h)
-            .map(|d| {
-                let c = row[d];
-                let dual = if c == p.off() { 0.0 } else { prices[d * p.t + c as usize] };
-                p.request(e, d, c) as f64 - dual
-            })
-            .sum();
-        // Less a margin for the sum's rounding, so that the value stays a lower bound.
-        let value = self.dp.lower_bound() as f64 / PRICE_SCALE + outside - 1e-6;
         debug_assert!(value <= row_cost(p, e, &row) as f64 - covered(p, &row, prices) + 1e-6);
         Some((row, value))
     }
@@ -958,7 +961,7 @@ pub(crate) fn improve_by_windows(
 ) -> Option<(Vec<u8>, Instant)> {
     let stopped = || cancel.load(Ordering::Relaxed) || Instant::now() >= deadline;
     let mut current = State::from_cells(p, cells.to_vec());
-    if current.hard > 0 || p.h < 2 {
+    if current.hard > 0 {
         return None;
     }
     let lengths = [WINDOW_DAYS, WINDOW_DAYS + WINDOW_DAYS / 2, 2 * WINDOW_DAYS].map(|days| days.min(p.h));
