@@ -699,6 +699,20 @@ impl<'a, 'm> Master<'a, 'm> {
         leading
     }
 
+    /// The cells of `base` with every employee's row replaced by its column in `best`'s dive.
+    fn roster(&self, base: &[u8], best: &Incumbent) -> Vec<u8> {
+        let h = self.p.h;
+        let mut cells = base.to_vec();
+        for (e, fixed) in best.fixed.iter().flatten().enumerate() {
+            if let Some(j) = *fixed {
+                let (owner, row) = &self.rows[j];
+                debug_assert_eq!(*owner, e);
+                cells[e * h..(e + 1) * h].copy_from_slice(row);
+            }
+        }
+        cells
+    }
+
     /// Time ran out before a complete dive: every open employee takes its leading column.
     fn round_out(&self, best: &mut Incumbent) {
         if best.fixed.is_none() {
@@ -926,14 +940,7 @@ pub(crate) fn price_and_dive(
         master.round_out(&mut best);
     }
 
-    let mut cells = start.cells.clone();
-    for (e, fixed) in best.fixed.iter().flatten().enumerate() {
-        if let Some(j) = *fixed {
-            let (owner, row) = &master.rows[j];
-            debug_assert_eq!(*owner, e);
-            cells[e * p.h..(e + 1) * p.h].copy_from_slice(row);
-        }
-    }
+    let cells = master.roster(&start.cells, &best);
     Some(Dive { cells, relaxation, lower_bound: lower_bound.map(|bound| bound as i64) })
 }
 
@@ -983,14 +990,8 @@ pub(crate) fn improve_by_windows(
             master.dives(&window_stopped, &mut best);
         }
         let mut gained = false;
-        if let Some(fixed) = &best.fixed {
-            let mut cells = current.cells.clone();
-            for (e, column) in fixed.iter().enumerate() {
-                if let Some(j) = *column {
-                    cells[e * p.h..(e + 1) * p.h].copy_from_slice(&master.rows[j].1);
-                }
-            }
-            let candidate = State::from_cells(p, cells);
+        if best.fixed.is_some() {
+            let candidate = State::from_cells(p, master.roster(&current.cells, &best));
             if candidate.hard == 0 && candidate.soft < current.soft {
                 current = candidate;
                 found = Some(Instant::now());
