@@ -146,11 +146,12 @@ pub struct OptimiseResult {
 const DIVE_SHARE: f64 = 0.7;
 
 /// Share of the time limit the search gets when the whole-row master would not converge in time
-/// and windows of days are re-planned by column generation after it. Measured at 60 s on
-/// Instance13, seeds 0–4: the search alone ended at 1583, 1755, 1654, 1598 and 1656 (mean
-/// 1649); with three quarters of the time, at 1589, 1526, 1508, 1593 and 1588 (mean 1561); with
-/// half, at 1591, 1703, 1492, 1610 and 1496 (mean 1578).
-const SEARCH_SHARE_BEFORE_WINDOWS: f64 = 0.75;
+/// (or would be too large) and windows of days are re-planned by column generation after it.
+/// Measured at 60 s on Instance13, seeds 0–4, with windows of 7, 10 and 14 days whose programs
+/// hold their own cover lines alone: a quarter of the time gave a mean of 1524, half 1484, three
+/// quarters 1534 (the search alone: 1649). The spread between seeds (up to 250) is wider than these differences;
+/// on the half-year instances half left the search settled and gave the windows time to gain.
+const SEARCH_SHARE_BEFORE_WINDOWS: f64 = 0.5;
 
 /// Interval between progress reports.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
@@ -291,7 +292,7 @@ fn run_search(
     let mut from_dive = false;
     let mut lower_bound = None;
     // Set when the model suits column generation but its whole-row master would not converge
-    // in the time: the search then shares the time with windows of days.
+    // in the time, or would be too large: the search then shares the time with windows of days.
     let mut windows_after = false;
     if options.initial.is_none() {
         construct(p, fixed, &mut initial_state);
@@ -312,6 +313,10 @@ fn run_search(
             } else {
                 windows_after = deadline.is_some() && !cancel.load(Ordering::Relaxed);
             }
+        } else if !fixed.iter().any(|&f| f) && colgen::windows_applicable(p) {
+            // Too large for the whole-row master: the windows' masters hold a window's cover
+            // lines alone.
+            windows_after = deadline.is_some();
         }
     }
     let stop_all = AtomicBool::new(false);
