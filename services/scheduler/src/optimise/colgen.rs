@@ -1046,7 +1046,7 @@ pub(crate) fn improve_by_windows(
 ) -> Option<(Vec<u8>, Instant)> {
     let stopped = || cancel.load(Ordering::Relaxed) || Instant::now() >= deadline;
     let mut current = State::from_cells(p, cells.to_vec());
-    if current.hard > 0 {
+    if current.hard > 0 || p.h == 0 {
         return None;
     }
     let shortest = WINDOW_DAYS.min(p.h);
