@@ -1115,6 +1115,7 @@ mod tests {
     use crate::optimise::problem::Problem;
     use crate::optimise::simplex::LpStatus;
     use crate::optimise::state::State;
+    use crate::optimise::{OptimiseOptions, optimise};
 
     fn instance(number: u32) -> crate::model::Model {
         let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -1257,6 +1258,32 @@ mod tests {
         assert!(
             improve_by_windows(&p, &start.cells, deadline, &AtomicBool::new(true), 1, &mut |_| {}).is_none()
         );
+    }
+
+    /// On a half-year horizon, too long for the whole-row master, windows hold their own cover
+    /// lines alone and still improve a short search's roster, which stays feasible and is scored
+    /// alike by the evaluator.
+    #[test]
+    fn windows_improve_a_half_year_roster() {
+        let model = instance(20);
+        let p = Problem::new(&model);
+        assert!(!applicable(&p) && windows_applicable(&p));
+        // An iteration budget and no time limit: the search alone, without windows after it.
+        let options =
+            OptimiseOptions { time_limit: None, max_iterations: Some(200_000), ..Default::default() };
+        let searched = optimise(&model, &options, &AtomicBool::new(false), &mut |_| {});
+        assert!(searched.feasible, "the short search finds a feasible roster");
+        let start = State::from_roster(&p, &searched.roster);
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let (cells, _) =
+            improve_by_windows(&p, &start.cells, deadline, &AtomicBool::new(false), 1, &mut |_| {})
+                .expect("some window improves a constructed roster");
+        let improved = State::from_cells(&p, cells);
+        assert_eq!(improved.hard, 0);
+        assert!(improved.soft < start.soft, "{} not below {}", improved.soft, start.soft);
+        let evaluation = evaluate(&model, &improved.to_roster(&p)).unwrap();
+        assert!(evaluation.is_feasible());
+        assert_eq!(evaluation.objective, improved.soft);
     }
 
     /// Half-year and year instances have masters too large for the dense basis inverse; the
