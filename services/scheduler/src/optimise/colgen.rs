@@ -1277,7 +1277,7 @@ mod tests {
         let deadline = Instant::now() + Duration::from_secs(3);
         let (cells, _) =
             improve_by_windows(&p, &start.cells, deadline, &AtomicBool::new(false), 1, &mut |_| {})
-                .expect("some window improves a constructed roster");
+                .expect("some window improves the search's roster");
         let improved = State::from_cells(&p, cells);
         assert_eq!(improved.hard, 0);
         assert!(improved.soft < start.soft, "{} not below {}", improved.soft, start.soft);
