@@ -123,8 +123,8 @@ pub(crate) fn applicable(p: &Problem<'_>) -> bool {
 const MAX_WINDOWED_LINES: usize = 2_000;
 
 /// Whether windows of days ([`improve_by_windows`]) suit the model: its linear form, at a size
-/// where the longest window's master is within the limit (its program holds the window's cover
-/// lines only).
+/// where the shortest window's master is within the limit (its program holds the window's cover
+/// lines only) and the horizon is not too long for sweeps of windows.
 pub(crate) fn windows_applicable(p: &Problem<'_>) -> bool {
     WINDOW_DAYS.min(p.h) * p.t + p.n <= MAX_MASTER_ROWS && p.h * p.t <= MAX_WINDOWED_LINES && linear(p)
 }
@@ -367,7 +367,14 @@ fn row_cost(p: &Problem<'_>, e: usize, row: &[u8]) -> i64 {
 }
 
 impl<'a, 'm> Master<'a, 'm> {
-    fn new(p: &'a Problem<'m>, start: &State, threads: usize) -> Master<'a, 'm> {
+    /// The master seeded with the start roster's rows; with a `window` `(a, b)` it re-plans the
+    /// days `a … b` only, every row keeping the start roster's cells outside them.
+    fn new(
+        p: &'a Problem<'m>,
+        start: &State,
+        threads: usize,
+        window: Option<(usize, usize)>,
+    ) -> Master<'a, 'm> {
         let mut master = Master {
             p,
             lp: Lp::new(Vec::new(), &[]),
@@ -394,7 +401,7 @@ impl<'a, 'm> Master<'a, 'm> {
             cutoff: f64::INFINITY,
             node_bound: f64::NEG_INFINITY,
             last_duals: None,
-            window: None,
+            window,
         };
         master.build_lp();
         for e in 0..p.n {
@@ -563,12 +570,6 @@ impl<'a, 'm> Master<'a, 'm> {
     /// Row of employee `e`'s convexity line in the node's program.
     fn convexity_row(&self, e: usize) -> u32 {
         (self.cover_rows + e) as u32
-    }
-
-    /// Re-plans the days `a … b` only: every row keeps the start roster's cells outside them.
-    fn restrict_to_window(&mut self, a: usize, b: usize) {
-        self.window = Some((a, b));
-        self.build_lp();
     }
 
     /// Dual prices of the master's lines: cover lines first (zero outside a window), then one
@@ -974,7 +975,7 @@ pub(crate) fn price_and_dive(
     let stopped =
         || cancel.load(Ordering::Relaxed) || deadline.is_some_and(|deadline| Instant::now() >= deadline);
     let began = Instant::now();
-    let mut master = Master::new(p, start, threads);
+    let mut master = Master::new(p, start, threads, None);
     // One round first: when it alone takes a twentieth of the time allowed, the relaxation would
     // not be reached in time (Instance13: 2–4.5 s a round), and the time is better left to the
     // search. (A fiftieth cut off Instance14 in some runs: its first round takes 0.5–0.8 s of 42,
@@ -1034,8 +1035,9 @@ const WINDOW_TIME: Duration = Duration::from_secs(3);
 /// days `a … b` are re-planned together by the master and its dive, every other cell kept.
 /// Meant for models whose whole-row master would not converge in the time (Instance13: 2–4 s a
 /// pricing round, its relaxation after about two minutes), where a week's master converges in
-/// about 0.5 s, and for those whose whole-row master would be too large. Each better roster is passed to `improved`. Returns the best cells and when they
-/// were found, `None` when no window gained.
+/// about 0.5 s, and for those whose whole-row master would be too large. Each better roster is
+/// passed to `improved`. Returns the best cells and when they were found, `None` when no window
+/// gained.
 pub(crate) fn improve_by_windows(
     p: &Problem<'_>,
     cells: &[u8],
@@ -1059,8 +1061,7 @@ pub(crate) fn improve_by_windows(
     while !stopped() {
         let step = if days == shortest { WINDOW_STEP } else { days / 2 }.max(1);
         let b = (a + days - 1).min(p.h - 1);
-        let mut master = Master::new(p, &current, threads);
-        master.restrict_to_window(a, b);
+        let mut master = Master::new(p, &current, threads, Some((a, b)));
         let until = Instant::now() + WINDOW_TIME;
         let window_stopped = || stopped() || Instant::now() >= until;
         let mut best = Incumbent { objective: current.soft as f64, fixed: None, floor: f64::NEG_INFINITY };
@@ -1163,7 +1164,7 @@ mod tests {
         let model = instance(3);
         let p = Problem::new(&model);
         let start = State::from_roster(&p, &Roster::empty_for(&model));
-        let mut master = Master::new(&p, &start, 1);
+        let mut master = Master::new(&p, &start, 1, None);
         for _ in 0..5 {
             assert!(master.lp.solve(200_000, &never) == LpStatus::Optimal);
             let duals = master.duals();
@@ -1192,8 +1193,7 @@ mod tests {
         crate::optimise::construct(&p, &vec![false; p.n * p.h], &mut start);
         assert_eq!(start.hard, 0, "the constructed roster is feasible");
         let (a, b) = (4, 9);
-        let mut master = Master::new(&p, &start, 1);
-        master.restrict_to_window(a, b);
+        let mut master = Master::new(&p, &start, 1, Some((a, b)));
         assert_eq!(master.cover_rows, (b - a + 1) * p.t);
         assert_eq!(master.lp.solve(100_000, &never), LpStatus::Optimal);
         // Within the simplex's perturbation of the right-hand sides (1e-6 a row, raised by row).
