@@ -188,7 +188,7 @@ struct Master<'a, 'm> {
     line_rows: Vec<u32>,
     /// How many cover lines the node's program has.
     cover_rows: usize,
-    /// Cover cost of the lines outside a window, which every row covers alike.
+    /// Cover cost of the lines outside a window, which every row covers alike ([`outside_cost`]).
     outside_cost: f64,
     /// One pricer per thread; employees are priced in parallel, in fixed shares.
     pricers: Vec<Pricer>,
@@ -209,6 +209,27 @@ struct Master<'a, 'm> {
     /// The days `a … b` a window master re-plans ([`improve_by_windows`]); every row keeps the
     /// start roster's cells outside them. `None`: whole rows.
     window: Option<(usize, usize)>,
+}
+
+/// Cover cost of the lines outside days `a … b` in the roster `cells`. Every row of a window
+/// master keeps the start roster's cells there, so that cover, and its cost, is the same whatever
+/// the program chooses: those lines stay out of it.
+fn outside_cost(p: &Problem<'_>, cells: &[u8], a: usize, b: usize) -> f64 {
+    let outside = |d: usize| !(a..=b).contains(&d);
+    let mut left: Vec<i64> = (0..p.h * p.t).map(|i| cover_line(p, i / p.t, i % p.t).0).collect();
+    for (k, &c) in cells.iter().enumerate() {
+        if c != p.off() && outside(k % p.h) {
+            left[(k % p.h) * p.t + c as usize] -= 1;
+        }
+    }
+    let mut cost = 0;
+    for (i, &left) in left.iter().enumerate() {
+        if outside(i / p.t) {
+            let (_, under, over) = cover_line(p, i / p.t, i % p.t);
+            cost += under * left.max(0) + over * (-left).max(0);
+        }
+    }
+    cost as f64
 }
 
 /// [`Master::line_rows`] of a cover line outside the node's program.
@@ -403,6 +424,9 @@ impl<'a, 'm> Master<'a, 'm> {
             last_duals: None,
             window,
         };
+        if let Some((a, b)) = window {
+            master.outside_cost = outside_cost(p, &start.cells, a, b);
+        }
         master.build_lp();
         for e in 0..p.n {
             if start.hard_by_employee[e] == 0 {
@@ -422,22 +446,6 @@ impl<'a, 'm> Master<'a, 'm> {
         let lines = p.h * p.t;
         let mut residual: Vec<i64> = (0..lines).map(|i| cover_line(p, i / p.t, i % p.t).0).collect();
         let in_program = |d: usize| self.window.is_none_or(|(a, b)| (a..=b).contains(&d));
-        // Outside a window every row keeps the start roster's cells, so those lines' cover, and
-        // its cost, is the same whatever the program chooses: they stay out of it.
-        self.outside_cost = 0.0;
-        let start = &self.pricers[0].scratch.cells;
-        let mut outside_left = residual.clone();
-        for (k, &c) in start.iter().enumerate() {
-            if c != p.off() && !in_program(k % p.h) {
-                outside_left[(k % p.h) * p.t + c as usize] -= 1;
-            }
-        }
-        for (i, &left) in outside_left.iter().enumerate() {
-            if !in_program(i / p.t) {
-                let (_, under, over) = cover_line(p, i / p.t, i % p.t);
-                self.outside_cost += (under * left.max(0) + over * (-left).max(0)) as f64;
-            }
-        }
         self.fixed_cost = 0.0;
         for e in 0..p.n {
             if let Some(j) = self.fixed[e] {

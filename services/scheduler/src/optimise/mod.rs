@@ -149,8 +149,8 @@ const DIVE_SHARE: f64 = 0.7;
 /// (or would be too large) and windows of days are re-planned by column generation after it.
 /// Measured at 60 s on Instance13, seeds 0–4, with windows of 7, 10 and 14 days whose programs
 /// hold their own cover lines alone: a quarter of the time gave a mean of 1524, half 1484, three
-/// quarters 1534 (the search alone: 1649). The spread between seeds (up to 250) is wider than these differences;
-/// on the half-year instances half left the search settled and gave the windows time to gain.
+/// quarters 1534 (the search alone: 1649). The spread between runs (up to 250) is wider than
+/// these differences. The half-year instances were measured with half only.
 const SEARCH_SHARE_BEFORE_WINDOWS: f64 = 0.5;
 
 /// Interval between progress reports.
@@ -296,7 +296,8 @@ fn run_search(
     let mut windows_after = false;
     if options.initial.is_none() {
         construct(p, fixed, &mut initial_state);
-        if !fixed.iter().any(|&f| f) && colgen::applicable(p) {
+        let free = !fixed.iter().any(|&f| f);
+        if free && colgen::applicable(p) {
             // Column generation gets most of the time at most; the search polishes its roster.
             let now = Instant::now();
             let dive_deadline =
@@ -313,7 +314,7 @@ fn run_search(
             } else {
                 windows_after = deadline.is_some() && !cancel.load(Ordering::Relaxed);
             }
-        } else if !fixed.iter().any(|&f| f) && colgen::windows_applicable(p) {
+        } else if free && colgen::windows_applicable(p) {
             // Too large for the whole-row master: the windows' masters hold a window's cover
             // lines alone.
             windows_after = deadline.is_some();
