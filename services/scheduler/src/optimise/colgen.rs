@@ -47,10 +47,12 @@
 //!   late step raises the relaxation by 51) and the depth-first search finds 1952 (optimum 1950).
 //!
 //! - **Windows of days** ([`improve_by_windows`]): where the whole-row master would not converge
-//!   in the time, or would be too large, the search's roster is improved by the same master and
-//!   dive over every employee's cells in a window of days, the rest of each row kept: pricing
-//!   runs the row program over the window alone, against the kept days on both sides, and the
-//!   program holds the window's cover lines alone (the others are covered alike by every row).
+//!   in the time (its first round takes a 120th of the dive's time, or its relaxation more
+//!   than a third, [`ROOT_SHARE`]), where no dive ends in time, or where the master would be too
+//!   large, the search's roster is improved by the same master and dive over every employee's
+//!   cells in a window of days, the rest of each row kept: pricing runs the row program over the
+//!   window alone, against the kept days on both sides, and the program holds the window's cover
+//!   lines alone (the others are covered alike by every row).
 //!   On Instance13 (120 employees, 18 shift types) a week's master converges in about 0.5 s
 //!   where the whole horizon's takes about two minutes; on the half-year instances in 5–200 ms.
 //!
@@ -91,6 +93,17 @@ const MAX_ROUNDS: usize = 30_000;
 /// column near one beside them). Measured at 60 s: fixing one employee a step ran out of time on
 /// Instance16 (dive roster 3630); an eighth a step finished in 4 s at the optimum, 3225.
 const FIX_SHARE: usize = 8;
+/// The root's relaxation may take this part of the dive's time (a third); past it, the whole
+/// time goes to the search and the windows of days. Measured at 60 s, the roots of the
+/// instances that dive converge in 0.3–2.9 s of their 14 (Instances 10, 12, 16, 17 and 18).
+/// Instance13's takes 94–112 s, and its first dive had still not ended ten minutes later. Given
+/// 300 s, its first round is within the limit ([`FIRST_ROUND_SHARE`]), and without this limit
+/// the dive's time went on a tree it could not finish (1535, one run; 1423 and 1558 in two runs
+/// with the time given back to the search and the windows, whose spread is that wide).
+const ROOT_SHARE: u32 = 3;
+/// Column generation is tried when its first pricing round takes at most this part of the
+/// dive's time (see [`price_and_dive`]).
+const FIRST_ROUND_SHARE: u32 = 120;
 /// Times a dive may take the second way at a node rather than the leading column in the
 /// depth-first search.
 const MAX_DISCREPANCIES: usize = 2;
@@ -155,6 +168,9 @@ pub(crate) struct Dive {
     pub(crate) relaxation: f64,
     /// No roster costs less: the best Lagrangian bound of the root, rounded up.
     pub(crate) lower_bound: Option<i64>,
+    /// Whether time ran out before any dive reached a leaf, so that `cells` are the leading
+    /// columns of a node of the tree rather than a dive's roster.
+    pub(crate) rounded_out: bool,
 }
 
 /// The master over every row generated so far, and the linear program of the current node of
@@ -267,6 +283,8 @@ struct Incumbent {
     fixed: Option<Vec<Option<usize>>>,
     /// The root's Lagrangian bound rounded up: no roster costs less.
     floor: f64,
+    /// Set when time ran out before a complete dive and `fixed` holds a node's leading columns.
+    rounded_out: bool,
 }
 
 /// Nodes whose relaxation is above this cannot lead to a roster better than one of `objective`:
@@ -805,6 +823,7 @@ impl<'a, 'm> Master<'a, 'm> {
                 fixed[e] = Some(j);
             }
             best.fixed = Some(fixed);
+            best.rounded_out = true;
         }
     }
 
@@ -984,21 +1003,20 @@ pub(crate) fn price_and_dive(
         || cancel.load(Ordering::Relaxed) || deadline.is_some_and(|deadline| Instant::now() >= deadline);
     let began = Instant::now();
     let mut master = Master::new(p, start, threads, None);
-    // One round first: when it alone takes a fortieth of the time allowed, the relaxation would
-    // not be reached in time (the benchmark's relaxations take 33–57 rounds), and the time is
-    // better left to the search and the windows of days. Instance13's first round takes about
-    // 1.4 s of 42, its relaxation about two minutes. At a twentieth (2.1 s) its round passed in
-    // some runs and not in others, so the same instance went either way with the machine's
-    // load; the runs whose master rounded out a relaxation it had not reached ended at
-    // 1463–1672 (mean 1597, five runs), those with windows at 1437–1659 (means 1492 and 1504 in
-    // two batches of seeds 0–4).
-    // Instances 14 and 17, whose relaxations converge in time, take 0.08–0.13 s a first round.
-    // A round projected from one employee's pricing to take half of the limit is not begun
-    // (Instance13's projections: 0.6–0.8 s), and the round itself is abandoned at the limit.
+    // One round first: when it alone takes a 120th of the time allowed, the relaxation (29–57
+    // rounds on the benchmark) would not converge within a third of it ([`ROOT_SHARE`]), and the
+    // time is better left to the search and the windows of days. Measured at 60 s (a limit of
+    // 0.35 s), the instances that dive take 0.006–0.13 s a first round (Instances 8, 10, 12,
+    // 14, 16, 17 and 18); Instance13 about 1.4 s. With a fortieth, Instance13 passed given
+    // 120 s and spent the dive's time on a master that never converged (1573, seed 0); with a
+    // 120th, seeds 0–2 at 120 s ended at 1478, 1466 and 1518 by the windows. A round projected
+    // from one employee's pricing to take twice the limit is not begun (Instance13's
+    // projections: 0.7–1.1 s; Instance17's, 0.26–0.35 s, overestimate its 0.07–0.08 s round),
+    // and the round itself is abandoned at the limit.
     if let Some(deadline) = deadline {
-        let limit = began + deadline.saturating_duration_since(began) / 40;
+        let limit = began + deadline.saturating_duration_since(began) / FIRST_ROUND_SHARE;
         let projected = master.projected_round(&stopped)?;
-        if Instant::now() + 2 * projected > limit {
+        if Instant::now() + projected / 2 > limit {
             return None;
         }
         master.generate_rounds(1, &|| stopped() || Instant::now() > limit);
@@ -1012,7 +1030,13 @@ pub(crate) fn price_and_dive(
         return None;
     }
     let mut root_bound = master.node_bound;
-    let converged = master.generate(&stopped);
+    let root_deadline =
+        deadline.map(|deadline| began + deadline.saturating_duration_since(began) / ROOT_SHARE);
+    let converged =
+        master.generate(&|| stopped() || root_deadline.is_some_and(|deadline| Instant::now() >= deadline));
+    if !converged && root_deadline.is_some() && !cancel.load(Ordering::Relaxed) {
+        return None;
+    }
     root_bound = root_bound.max(master.node_bound);
     let relaxation = master.objective();
     let lower_bound = root_bound.is_finite().then(|| (root_bound - 1e-6).ceil());
@@ -1020,6 +1044,7 @@ pub(crate) fn price_and_dive(
         objective: if start.hard == 0 { start.soft as f64 } else { f64::INFINITY },
         fixed: None,
         floor: lower_bound.unwrap_or(f64::NEG_INFINITY),
+        rounded_out: false,
     };
     master.cutoff = cutoff(best.objective);
     if converged {
@@ -1029,7 +1054,12 @@ pub(crate) fn price_and_dive(
     }
 
     let cells = master.roster(&start.cells, &best);
-    Some(Dive { cells, relaxation, lower_bound: lower_bound.map(|bound| bound as i64) })
+    Some(Dive {
+        cells,
+        relaxation,
+        lower_bound: lower_bound.map(|bound| bound as i64),
+        rounded_out: best.rounded_out,
+    })
 }
 
 /// Days a window master re-plans at first.
@@ -1076,7 +1106,12 @@ pub(crate) fn improve_by_windows(
         let mut master = Master::new(p, &current, threads, Some((a, b)));
         let until = Instant::now() + WINDOW_TIME;
         let window_stopped = || stopped() || Instant::now() >= until;
-        let mut best = Incumbent { objective: current.soft as f64, fixed: None, floor: f64::NEG_INFINITY };
+        let mut best = Incumbent {
+            objective: current.soft as f64,
+            fixed: None,
+            floor: f64::NEG_INFINITY,
+            rounded_out: false,
+        };
         master.cutoff = cutoff(best.objective);
         if master.generate(&window_stopped) {
             master.dives(&window_stopped, &mut best);
@@ -1149,6 +1184,7 @@ mod tests {
             assert!(applicable(&p));
             let start = State::from_roster(&p, &Roster::empty_for(&model));
             let dive = price_and_dive(&p, &start, None, &never, 1).expect("a master was solved");
+            assert!(!dive.rounded_out, "Instance{number}");
             let state = State::from_cells(&p, dive.cells.clone());
             assert_eq!(state.hard, 0, "Instance{number}");
             let evaluation = evaluate(&model, &state.to_roster(&p)).unwrap();
@@ -1231,7 +1267,12 @@ mod tests {
             }
         }
         assert!(master.objective() <= start.soft as f64 + 1e-6);
-        let mut best = Incumbent { objective: start.soft as f64, fixed: None, floor: f64::NEG_INFINITY };
+        let mut best = Incumbent {
+            objective: start.soft as f64,
+            fixed: None,
+            floor: f64::NEG_INFINITY,
+            rounded_out: false,
+        };
         master.cutoff = cutoff(best.objective);
         master.dives(&never, &mut best);
         assert!(best.fixed.is_some(), "the window improves the constructed roster");

@@ -292,7 +292,8 @@ fn run_search(
     let mut from_dive = false;
     let mut lower_bound = None;
     // Set when the model suits column generation but its whole-row master would not converge
-    // in the time, or would be too large: the search then shares the time with windows of days.
+    // in the time, or its tree could not be finished, or the master would be too large: the
+    // search then shares the time with windows of days.
     let mut windows_after = false;
     if options.initial.is_none() {
         construct(p, fixed, &mut initial_state);
@@ -306,6 +307,9 @@ fn run_search(
                 colgen::price_and_dive(p, &initial_state, dive_deadline, cancel, options.threads)
             {
                 lower_bound = dive.lower_bound;
+                // A tree cut short by time: its rows are only a start, which the search and
+                // then the windows of days improve, as on the paths that do not dive.
+                windows_after = dive.rounded_out && deadline.is_some() && !cancel.load(Ordering::Relaxed);
                 let candidate = State::from_cells(p, dive.cells);
                 if (candidate.hard, candidate.soft) < (initial_state.hard, initial_state.soft) {
                     initial_state = candidate;
