@@ -287,6 +287,13 @@ struct Incumbent {
     rounded_out: bool,
 }
 
+impl Incumbent {
+    /// No dive yet: the start roster's `objective` to beat, and no roster below `floor`.
+    fn starting_at(objective: f64, floor: f64) -> Incumbent {
+        Incumbent { objective, fixed: None, floor, rounded_out: false }
+    }
+}
+
 /// Nodes whose relaxation is above this cannot lead to a roster better than one of `objective`:
 /// rosters cost whole numbers, so a node must promise at least one less.
 fn cutoff(objective: f64) -> f64 {
@@ -1040,12 +1047,10 @@ pub(crate) fn price_and_dive(
     root_bound = root_bound.max(master.node_bound);
     let relaxation = master.objective();
     let lower_bound = root_bound.is_finite().then(|| (root_bound - 1e-6).ceil());
-    let mut best = Incumbent {
-        objective: if start.hard == 0 { start.soft as f64 } else { f64::INFINITY },
-        fixed: None,
-        floor: lower_bound.unwrap_or(f64::NEG_INFINITY),
-        rounded_out: false,
-    };
+    let mut best = Incumbent::starting_at(
+        if start.hard == 0 { start.soft as f64 } else { f64::INFINITY },
+        lower_bound.unwrap_or(f64::NEG_INFINITY),
+    );
     master.cutoff = cutoff(best.objective);
     if converged {
         master.dives(&stopped, &mut best);
@@ -1106,12 +1111,7 @@ pub(crate) fn improve_by_windows(
         let mut master = Master::new(p, &current, threads, Some((a, b)));
         let until = Instant::now() + WINDOW_TIME;
         let window_stopped = || stopped() || Instant::now() >= until;
-        let mut best = Incumbent {
-            objective: current.soft as f64,
-            fixed: None,
-            floor: f64::NEG_INFINITY,
-            rounded_out: false,
-        };
+        let mut best = Incumbent::starting_at(current.soft as f64, f64::NEG_INFINITY);
         master.cutoff = cutoff(best.objective);
         if master.generate(&window_stopped) {
             master.dives(&window_stopped, &mut best);
@@ -1267,12 +1267,7 @@ mod tests {
             }
         }
         assert!(master.objective() <= start.soft as f64 + 1e-6);
-        let mut best = Incumbent {
-            objective: start.soft as f64,
-            fixed: None,
-            floor: f64::NEG_INFINITY,
-            rounded_out: false,
-        };
+        let mut best = Incumbent::starting_at(start.soft as f64, f64::NEG_INFINITY);
         master.cutoff = cutoff(best.objective);
         master.dives(&never, &mut best);
         assert!(best.fixed.is_some(), "the window improves the constructed roster");
