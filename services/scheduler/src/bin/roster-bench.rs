@@ -3,9 +3,11 @@
 //! `instance feasible objective best_known gap_pct time_to_best_s`.
 //!
 //! Usage: `roster-bench --time-limit SECONDS [--seed N] [--threads N] [--best-known FILE]
-//! [--solutions DIR] INSTANCE_FILE...`. The best-known file is the benchmark's `best-known.tsv`
+//! [--solutions DIR] [--trace] INSTANCE_FILE...`. The best-known file is the benchmark's `best-known.tsv`
 //! (instance name in the first column, best upper bound in the sixth). With `--solutions`, each
-//! roster is also written there as a tab-separated grid. Every roster is re-scored by the exact
+//! roster is also written there as a tab-separated grid. With `--trace`, every improvement of
+//! the best feasible objective is written to standard error as `instance elapsed_s objective`,
+//! which shows where in the time limit a run still gains. Every roster is re-scored by the exact
 //! evaluator before it is reported.
 //!
 //! `roster-bench --score DIR [--best-known FILE] INSTANCE_FILE...` optimises nothing: it scores the
@@ -36,10 +38,11 @@ struct Arguments {
     best_known: Option<PathBuf>,
     solutions: Option<PathBuf>,
     score: Option<PathBuf>,
+    trace: bool,
     instances: Vec<PathBuf>,
 }
 
-const USAGE: &str = "usage: roster-bench --time-limit SECONDS [--seed N] [--threads N] [--best-known FILE] [--solutions DIR] INSTANCE_FILE...
+const USAGE: &str = "usage: roster-bench --time-limit SECONDS [--seed N] [--threads N] [--best-known FILE] [--solutions DIR] [--trace] INSTANCE_FILE...
        roster-bench --score DIR [--best-known FILE] INSTANCE_FILE...";
 
 fn parse_arguments() -> Result<Arguments> {
@@ -50,6 +53,7 @@ fn parse_arguments() -> Result<Arguments> {
         best_known: None,
         solutions: None,
         score: None,
+        trace: false,
         instances: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
@@ -68,6 +72,7 @@ fn parse_arguments() -> Result<Arguments> {
                 arguments.threads =
                     value("--threads")?.parse().map_err(|_| "--threads must be an integer".to_string())?
             }
+            "--trace" => arguments.trace = true,
             "--best-known" => arguments.best_known = Some(value("--best-known")?.into()),
             "--solutions" => arguments.solutions = Some(value("--solutions")?.into()),
             "--score" => arguments.score = Some(value("--score")?.into()),
@@ -154,7 +159,20 @@ fn main() -> Result<()> {
             ..OptimiseOptions::default()
         };
         let cancel = AtomicBool::new(false);
-        let result = optimise(&model, &options, &cancel, &mut |_| {});
+        let mut last_reported = None;
+        let result = optimise(&model, &options, &cancel, &mut |progress| {
+            if arguments.trace
+                && progress.best_objective.is_some()
+                && progress.best_objective != last_reported
+            {
+                last_reported = progress.best_objective;
+                eprintln!(
+                    "{name}\t{:.1}\t{}",
+                    progress.elapsed.as_secs_f64(),
+                    progress.best_objective.unwrap_or_default()
+                );
+            }
+        });
         let check = evaluate(&model, &result.roster).map_err(|error| error.to_string())?;
         if check.objective != result.objective || check.is_feasible() != result.feasible {
             return fail(format!("{name}: the optimiser's score disagrees with the evaluator"));
