@@ -17,8 +17,10 @@
 //!    that is feasible and within 1 % of the shared best, and from the shared best otherwise, so
 //!    that the threads keep exploring different regions. The first cycle starts hot enough to
 //!    trade cover; the later ones, starting from good rosters, reheat only a little. Thread `i`
-//!    uses the seed `seed + i`. Under a time limit the run is three equal cycles; with an
-//!    iteration budget a cycle is a number of iterations proportional to the roster's size.
+//!    uses the seed `seed + i`. Under a time limit the run is three equal cycles, or fewer
+//!    where the measured speed would give a cycle too few steps per cell to cool a roster that
+//!    large (one on the year-long Instance24 at 60 s); with an iteration budget a cycle is a
+//!    number of iterations proportional to the roster's size.
 //! 3. **Result**: the best feasible roster found, scored again by [`crate::evaluate`]; if none
 //!    was feasible, the least infeasible roster with its violations. Column generation also
 //!    proves a lower bound ([`OptimiseResult::lower_bound`]); a roster that reaches it is
@@ -54,7 +56,7 @@ use std::time::{Duration, Instant};
 use crate::evaluate::{Evaluation, evaluate};
 use crate::model::{DayIndex, EmployeeIndex, Model, Roster};
 use problem::Problem;
-use search::{Schedule, Snapshot, Worker};
+use search::{CycleClock, Schedule, Snapshot, Worker};
 use state::State;
 
 /// How to run the optimiser.
@@ -345,7 +347,8 @@ fn run_search(
     // With an iteration budget, cycles are counted in iterations only, so that the run is
     // deterministic. Under a time limit alone, the time is split into three equal cycles, so
     // that every instance cools fully a few times whatever the machine's speed (measured: fewer,
-    // longer cycles beat many short restarts on the benchmark).
+    // longer cycles beat many short restarts on the benchmark), or into fewer where a third
+    // would be too short to cool the roster at all ([`CycleClock`]).
     let search_deadline = match deadline {
         Some(deadline) if windows_after => {
             let now = Instant::now();
@@ -353,11 +356,10 @@ fn run_search(
         }
         _ => deadline,
     };
-    let cycle_time = match (budget, search_deadline) {
+    let cycle_clock = match (budget, search_deadline) {
         (None, Some(deadline)) => {
             // Keep a twentieth in hand so that the last cycle's repair ends before the deadline.
-            let total = deadline.saturating_duration_since(Instant::now()).mul_f64(0.95);
-            Some(total.div_f64(3.0).max(Duration::from_millis(50)))
+            Some(CycleClock::new(deadline.saturating_duration_since(Instant::now()).mul_f64(0.95)))
         }
         _ => None,
     };
@@ -412,7 +414,8 @@ fn run_search(
                 }
                 stop
             };
-            let stopped = worker.anneal(length, cycle_time, schedules[cycles_done.min(1)], &mut check);
+            let stopped =
+                worker.anneal(length, cycle_clock.as_ref(), schedules[cycles_done.min(1)], &mut check);
             cycles_done += 1;
             done = worker.iterations;
             let own = worker.best_feasible.clone().unwrap_or_else(|| worker.best_infeasible.clone());

@@ -73,6 +73,55 @@ const POLISH_CELL_LIMIT: usize = 6_000;
 /// Largest work estimate of one row re-optimisation before the window is shortened.
 pub(crate) const DP_WORK_LIMIT: usize = 1_000_000;
 
+/// Most annealing cycles a timed search is split into.
+const MAX_CYCLES: usize = 3;
+/// Fewest steps per cell a timed cycle should get. Measured at 60 s on 2 threads: Instance24
+/// (150 rows × 364 days) gets about 290 steps per cell in all, and ended at 64,097–65,858 in one
+/// cycle against 66,169–70,051 in three (seeds 0–4; two cycles: 67,175 and 69,351). Instance23
+/// gets about 690 and Instance21 about 720 (of its half of the time): one or three cycles
+/// made no difference there (19,832/19,915 against 19,858/19,902, and 21,752/21,732 against
+/// 21,650/21,745).
+const MIN_STEPS_PER_CELL_AND_CYCLE: f64 = 200.0;
+
+/// How long the cycles of a timed search last. The time is split into [`MAX_CYCLES`] equal
+/// cycles, or fewer where a cycle would be too short for the roster's size to cool it: a cycle
+/// should give every cell [`MIN_STEPS_PER_CELL_AND_CYCLE`] steps. The speed behind that is
+/// measured, not guessed: the first thread to have run a fiftieth of the time (at least a fifth
+/// of a second) into its first cycle fixes the number of cycles for all, so that the threads
+/// still meet at the same barriers.
+pub(crate) struct CycleClock {
+    search_time: std::time::Duration,
+    /// Cycles the time is split into; 0 until measured.
+    cycles: std::sync::atomic::AtomicUsize,
+}
+
+impl CycleClock {
+    pub(crate) fn new(search_time: std::time::Duration) -> Self {
+        CycleClock { search_time, cycles: std::sync::atomic::AtomicUsize::new(0) }
+    }
+
+    /// The length of the current cycle, for a thread `elapsed` and `steps` into its cycle on a
+    /// roster of `cells` cells.
+    fn cycle_time(&self, cells: usize, steps: u64, elapsed: std::time::Duration) -> std::time::Duration {
+        use std::sync::atomic::Ordering::Relaxed;
+        let at_most =
+            |cycles: usize| (self.search_time / cycles as u32).max(std::time::Duration::from_millis(50));
+        let decided = self.cycles.load(Relaxed);
+        if decided > 0 {
+            return at_most(decided);
+        }
+        let calibration = (self.search_time / 50).max(std::time::Duration::from_millis(200));
+        if elapsed < calibration || steps == 0 {
+            return at_most(MAX_CYCLES);
+        }
+        let steps_per_cell =
+            steps as f64 / elapsed.as_secs_f64() * self.search_time.as_secs_f64() / cells.max(1) as f64;
+        let cycles = ((steps_per_cell / MIN_STEPS_PER_CELL_AND_CYCLE) as usize).clamp(1, MAX_CYCLES);
+        let _ = self.cycles.compare_exchange(0, cycles, Relaxed, Relaxed);
+        at_most(self.cycles.load(Relaxed))
+    }
+}
+
 pub(crate) struct Worker<'p, 'm> {
     p: &'p Problem<'m>,
     fixed: &'p [bool],
@@ -233,15 +282,15 @@ impl<'p, 'm> Worker<'p, 'm> {
         }
     }
 
-    /// Runs one annealing cycle of `iterations` steps, or of `duration` when given (whichever
-    /// ends first), with the temperature falling geometrically from the schedule's start to its
-    /// end; stops early when `should_stop` says so (called every 256 steps with the best roster so
-    /// far and the iterations done, which lets the caller report progress). Returns whether it
-    /// stopped early.
+    /// Runs one annealing cycle of `iterations` steps, or of the clock's cycle time when given
+    /// (whichever ends first), with the temperature falling geometrically from the schedule's
+    /// start to its end; stops early when `should_stop` says so (called every 256 steps with the
+    /// best roster so far and the iterations done, which lets the caller report progress).
+    /// Returns whether it stopped early.
     pub(crate) fn anneal(
         &mut self,
         iterations: u64,
-        duration: Option<std::time::Duration>,
+        clock: Option<&CycleClock>,
         schedule: Schedule,
         should_stop: &mut dyn FnMut(&Snapshot, u64) -> bool,
     ) -> bool {
@@ -255,8 +304,10 @@ impl<'p, 'm> Worker<'p, 'm> {
                     return true;
                 }
                 let mut fraction = i as f64 / iterations as f64;
-                if let Some(duration) = duration {
-                    fraction = fraction.max(started.elapsed().as_secs_f64() / duration.as_secs_f64());
+                if let Some(clock) = clock {
+                    let elapsed = started.elapsed();
+                    let duration = clock.cycle_time(self.p.n * self.p.h, i, elapsed);
+                    fraction = fraction.max(elapsed.as_secs_f64() / duration.as_secs_f64());
                 }
                 temperature = schedule.start_temperature * (ratio * fraction).exp();
                 if fraction >= 1.0 {
@@ -1062,6 +1113,29 @@ mod tests {
     use super::*;
     use crate::evaluate::evaluate;
     use crate::model::{Cover, Employee, Model, ModelSpec, Request, RequestKind, Roster, ShiftType, Weekday};
+
+    /// A timed search keeps three cycles until a fiftieth of its time has shown the speed, then
+    /// fixes as many cycles (at most three) as give each cell 200 steps, the same for every
+    /// thread that asks later.
+    #[test]
+    fn cycle_clock_splits_the_time_by_measured_speed() {
+        use std::time::Duration;
+        let minute = Duration::from_secs(60);
+        let third = minute / 3;
+        // 54,600 cells (Instance24's size) at 250,000 steps a second: 275 steps a cell in all.
+        let slow = CycleClock::new(minute);
+        assert_eq!(slow.cycle_time(54_600, 100_000, Duration::from_millis(400)), third);
+        assert_eq!(slow.cycle_time(54_600, 500_000, Duration::from_secs(2)), minute);
+        // Another thread, measuring a faster speed later, gets the decision already taken.
+        assert_eq!(slow.cycle_time(54_600, 5_000_000, Duration::from_secs(2)), minute);
+
+        // 450 steps a cell in all: two cycles.
+        let middling = CycleClock::new(minute);
+        assert_eq!(middling.cycle_time(36_400, 546_000, Duration::from_secs(2)), minute / 2);
+        // Far more steps than that: still at most three.
+        let fast = CycleClock::new(minute);
+        assert_eq!(fast.cycle_time(3_360, 1_000_000, Duration::from_secs(2)), third);
+    }
 
     /// A short shift S (8 h) and a long one L (12 h).
     fn short_and_long() -> Vec<ShiftType> {
