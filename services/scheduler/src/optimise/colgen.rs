@@ -1238,7 +1238,7 @@ mod tests {
         let model = instance(3);
         let p = Problem::new(&model);
         let mut start = State::from_roster(&p, &Roster::empty_for(&model));
-        crate::optimise::construct(&p, &vec![false; p.n * p.h], &mut start);
+        crate::optimise::construct_rows(&p, &vec![false; p.n * p.h], &mut start, false);
         assert_eq!(start.hard, 0, "the constructed roster is feasible");
         let (a, b) = (4, 9);
         let mut master = Master::new(&p, &start, 1, Some((a, b)));
@@ -1283,7 +1283,7 @@ mod tests {
         let model = instance(3);
         let p = Problem::new(&model);
         let mut start = State::from_roster(&p, &Roster::empty_for(&model));
-        crate::optimise::construct(&p, &vec![false; p.n * p.h], &mut start);
+        crate::optimise::construct_rows(&p, &vec![false; p.n * p.h], &mut start, false);
         assert_eq!(start.hard, 0, "the constructed roster is feasible");
         let deadline = Instant::now() + Duration::from_secs(2);
         let mut reported = Vec::new();

@@ -66,6 +66,8 @@ pub(crate) struct Schedule {
 }
 
 const HARD_WEIGHT_MIN: f64 = 20.0;
+/// The weight of a hard unit when a search starts (it then adapts).
+pub(crate) const INITIAL_HARD_WEIGHT: f64 = 100.0;
 const HARD_WEIGHT_MAX: f64 = 5000.0;
 const MAX_BLOCK: usize = 7;
 /// Rosters above this many cells skip the end-of-cycle polish (it would take seconds).
@@ -206,7 +208,7 @@ impl<'p, 'm> Worker<'p, 'm> {
             allowed,
             state,
             rng: Rng::new(seed),
-            hard_weight: 100.0,
+            hard_weight: INITIAL_HARD_WEIGHT,
             hard_weight_min: HARD_WEIGHT_MIN,
             best_feasible,
             best_infeasible: snapshot,
