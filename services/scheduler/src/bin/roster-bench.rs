@@ -3,12 +3,12 @@
 //! `instance feasible objective best_known gap_pct time_to_best_s`.
 //!
 //! Usage: `roster-bench --time-limit SECONDS [--seed N] [--threads N] [--best-known FILE]
-//! [--solutions DIR] [--trace] INSTANCE_FILE...`. The best-known file is the benchmark's `best-known.tsv`
-//! (instance name in the first column, best upper bound in the sixth). With `--solutions`, each
-//! roster is also written there as a tab-separated grid. With `--trace`, every improvement of
-//! the best feasible objective is written to standard error as `instance elapsed_s objective`,
-//! which shows where in the time limit a run still gains. Every roster is re-scored by the exact
-//! evaluator before it is reported.
+//! [--solutions DIR] [--trace] INSTANCE_FILE...`. The best-known file is the benchmark's
+//! `best-known.tsv` (instance name in the first column, best upper bound in the sixth). With
+//! `--solutions`, each roster is also written there as a tab-separated grid. With `--trace`, every
+//! improvement of the best feasible objective is written to standard error as
+//! `instance elapsed_s objective`, which shows where in the time limit a run still gains. Every
+//! roster is re-scored by the exact evaluator before it is reported.
 //!
 //! `roster-bench --score DIR [--best-known FILE] INSTANCE_FILE...` optimises nothing: it scores the
 //! roster `DIR/<instance>.tsv` (the benchmark's grid format) of each instance with the exact
