@@ -6,10 +6,11 @@
 //!    that builds the rows one after the other, each the dynamic program's best answer to the
 //!    cover the earlier rows left ([`row_dp`]; windows of one to eight weeks on long horizons).
 //!    Where the search starts from that roster, a second pass rebuilds every row against all
-//!    the others and keeps it where it is no worse. Where the model is linear in the rows chosen (no supervision, no fairness term: every
-//!    benchmark instance), column generation then solves the relaxation of "one feasible row per
-//!    employee" and dives to a roster ([`colgen`]), within 70 % of the time limit; the search starts
-//!    from that roster when it is better than the construction.
+//!    the others and keeps it where it is no worse. Where the model is linear in the rows chosen
+//!    (no supervision, no fairness term: every benchmark instance), column generation then
+//!    solves the relaxation of "one feasible row per employee" and dives to a roster
+//!    ([`colgen`]), within 70 % of the time limit; the search starts from that roster when it is
+//!    better than the construction.
 //! 2. **Cycles**: every search thread anneals from a high to a low temperature (see [`search`]
 //!    for the moves), then repairs rows that break a rule and polishes the roster. At the end of
 //!    a cycle all threads meet at a barrier and publish their best roster. Thread 0 restarts the
@@ -303,8 +304,9 @@ fn run_search(
         // Column generation builds its own rows from the construction's; there the second pass
         // only changed which dive was found (Instance10 ended at 4632 at 60 s, not at its proven
         // 4631 after 2–4 s).
-        construct_rows(p, fixed, &mut initial_state, !colgen::applicable(p));
-        if free && colgen::applicable(p) {
+        let whole_rows = colgen::applicable(p);
+        construct_rows(p, fixed, &mut initial_state, !whole_rows);
+        if free && whole_rows {
             // Column generation gets most of the time at most; the search polishes its roster.
             let now = Instant::now();
             let dive_deadline =
@@ -363,7 +365,7 @@ fn run_search(
     let cycle_clock = match (budget, search_deadline) {
         (None, Some(deadline)) => {
             // Keep a twentieth in hand so that the last cycle's repair ends before the deadline.
-            Some(CycleClock::new(deadline.saturating_duration_since(Instant::now()).mul_f64(0.95)))
+            Some(CycleClock::new(deadline.saturating_duration_since(Instant::now()).mul_f64(0.95), p.n * p.h))
         }
         _ => None,
     };
@@ -556,21 +558,26 @@ pub(crate) fn construct_rows(p: &Problem<'_>, fixed: &[bool], state: &mut State,
     if !refine {
         return;
     }
-    let penalised = |state: &State| state.soft as f64 + search::INITIAL_HARD_WEIGHT * state.hard as f64;
     let mut saved = Vec::with_capacity(p.h);
     let mut cleared = Vec::with_capacity(p.h);
     for e in 0..p.n {
-        let before = penalised(state);
+        let before = penalised_at_start(state);
         saved.clear();
         saved.extend_from_slice(&state.cells[e * p.h..(e + 1) * p.h]);
         cleared.clear();
         cleared.extend((0..p.h).map(|d| if fixed[e * p.h + d] { saved[d] } else { p.off() }));
         state.set_range(p, e, 0, &cleared);
         build_row(p, fixed, state, &mut dp, window, e);
-        if penalised(state) > before {
+        if penalised_at_start(state) > before {
             state.set_range(p, e, 0, &saved);
         }
     }
+}
+
+/// The roster's cost as a search starting from it measures it: soft cost plus the starting weight
+/// of each hard unit.
+fn penalised_at_start(state: &State) -> f64 {
+    state.soft as f64 + search::INITIAL_HARD_WEIGHT * state.hard as f64
 }
 
 /// Builds row `e`, empty but for its fixed cells, by windows of `window` days.
@@ -698,8 +705,7 @@ mod tests {
             .join("../../../shared/benchmarks/shift-scheduling/instances/Instance20.txt");
         let model = crate::cq::parse_instance(&std::fs::read_to_string(path).unwrap()).unwrap();
         let p = Problem::new(&model);
-        let penalised =
-            |state: &State| state.soft as f64 + super::search::INITIAL_HARD_WEIGHT * state.hard as f64;
+        let penalised = super::penalised_at_start;
         let free = vec![false; p.n * p.h];
         let mut first = State::from_cells(&p, vec![p.off(); p.n * p.h]);
         super::construct_rows(&p, &free, &mut first, false);

@@ -93,18 +93,19 @@ const MIN_STEPS_PER_CELL_AND_CYCLE: f64 = 200.0;
 /// still meet at the same barriers.
 pub(crate) struct CycleClock {
     search_time: std::time::Duration,
+    /// Cells of the roster searched.
+    cells: usize,
     /// Cycles the time is split into; 0 until measured.
     cycles: std::sync::atomic::AtomicUsize,
 }
 
 impl CycleClock {
-    pub(crate) fn new(search_time: std::time::Duration) -> Self {
-        CycleClock { search_time, cycles: std::sync::atomic::AtomicUsize::new(0) }
+    pub(crate) fn new(search_time: std::time::Duration, cells: usize) -> Self {
+        CycleClock { search_time, cells, cycles: std::sync::atomic::AtomicUsize::new(0) }
     }
 
-    /// The length of the current cycle, for a thread `elapsed` and `steps` into its cycle on a
-    /// roster of `cells` cells.
-    fn cycle_time(&self, cells: usize, steps: u64, elapsed: std::time::Duration) -> std::time::Duration {
+    /// The length of the current cycle, for a thread `elapsed` and `steps` into its cycle.
+    fn cycle_time(&self, steps: u64, elapsed: std::time::Duration) -> std::time::Duration {
         use std::sync::atomic::Ordering::Relaxed;
         let at_most =
             |cycles: usize| (self.search_time / cycles as u32).max(std::time::Duration::from_millis(50));
@@ -117,7 +118,7 @@ impl CycleClock {
             return at_most(MAX_CYCLES);
         }
         let steps_per_cell =
-            steps as f64 / elapsed.as_secs_f64() * self.search_time.as_secs_f64() / cells.max(1) as f64;
+            steps as f64 / elapsed.as_secs_f64() * self.search_time.as_secs_f64() / self.cells.max(1) as f64;
         let cycles = ((steps_per_cell / MIN_STEPS_PER_CELL_AND_CYCLE) as usize).clamp(1, MAX_CYCLES);
         let _ = self.cycles.compare_exchange(0, cycles, Relaxed, Relaxed);
         at_most(self.cycles.load(Relaxed))
@@ -308,7 +309,7 @@ impl<'p, 'm> Worker<'p, 'm> {
                 let mut fraction = i as f64 / iterations as f64;
                 if let Some(clock) = clock {
                     let elapsed = started.elapsed();
-                    let duration = clock.cycle_time(self.p.n * self.p.h, i, elapsed);
+                    let duration = clock.cycle_time(i, elapsed);
                     fraction = fraction.max(elapsed.as_secs_f64() / duration.as_secs_f64());
                 }
                 temperature = schedule.start_temperature * (ratio * fraction).exp();
@@ -1125,18 +1126,18 @@ mod tests {
         let minute = Duration::from_secs(60);
         let third = minute / 3;
         // 54,600 cells (Instance24's size) at 250,000 steps a second: 275 steps a cell in all.
-        let slow = CycleClock::new(minute);
-        assert_eq!(slow.cycle_time(54_600, 100_000, Duration::from_millis(400)), third);
-        assert_eq!(slow.cycle_time(54_600, 500_000, Duration::from_secs(2)), minute);
+        let slow = CycleClock::new(minute, 54_600);
+        assert_eq!(slow.cycle_time(100_000, Duration::from_millis(400)), third);
+        assert_eq!(slow.cycle_time(500_000, Duration::from_secs(2)), minute);
         // Another thread, measuring a faster speed later, gets the decision already taken.
-        assert_eq!(slow.cycle_time(54_600, 5_000_000, Duration::from_secs(2)), minute);
+        assert_eq!(slow.cycle_time(5_000_000, Duration::from_secs(2)), minute);
 
         // 450 steps a cell in all: two cycles.
-        let middling = CycleClock::new(minute);
-        assert_eq!(middling.cycle_time(36_400, 546_000, Duration::from_secs(2)), minute / 2);
+        let middling = CycleClock::new(minute, 36_400);
+        assert_eq!(middling.cycle_time(546_000, Duration::from_secs(2)), minute / 2);
         // Far more steps than that: still at most three.
-        let fast = CycleClock::new(minute);
-        assert_eq!(fast.cycle_time(3_360, 1_000_000, Duration::from_secs(2)), third);
+        let fast = CycleClock::new(minute, 3_360);
+        assert_eq!(fast.cycle_time(1_000_000, Duration::from_secs(2)), third);
     }
 
     /// A short shift S (8 h) and a long one L (12 h).
