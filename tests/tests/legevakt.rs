@@ -6,6 +6,9 @@ use allmenn_client::{Client, ClientError, proto as pb};
 use allmenn_tests::{TestServer, on_both_databases};
 use tonic::Code;
 
+#[path = "legevakt/swaps.rs"]
+mod swaps;
+
 fn date(year: i32, month: i32, day: i32) -> pb::Date {
     pb::Date { year, month, day }
 }
@@ -200,6 +203,34 @@ async fn district_staff_and_shift_types(server: &TestServer) {
     assert!(exemptions[0].derived);
     assert_eq!(exemptions[0].staff_member_id, senior.id);
     assert_eq!(exemptions[0].reason, pb::ExemptionReason::Age as i32);
+    // It follows the birth date alone: it can be neither deleted nor changed.
+    let derived = error(
+        client
+            .legevakt
+            .delete_exemption(pb::DeleteExemptionRequest {
+                exemption_id: exemptions[0].id.clone(),
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(
+        (derived.code(), derived.reason()),
+        (Some(Code::FailedPrecondition), Some("EXEMPTION_DERIVED"))
+    );
+    let derived = error(
+        client
+            .legevakt
+            .update_exemption(pb::UpdateExemptionRequest {
+                exemption: Some(pb::Exemption { note: "no".into(), ..exemptions[0].clone() }),
+                update_mask: Some(prost_types::FieldMask { paths: vec!["note".into()] }),
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(
+        (derived.code(), derived.reason()),
+        (Some(Code::FailedPrecondition), Some("EXEMPTION_DERIVED"))
+    );
 
     // A recorded partial exemption: no nights.
     let no_nights = client
@@ -465,6 +496,8 @@ on_both_databases!(
     over_constrained_plans_solve_to_explained_violations,
     replanning_after_an_absence_moves_only_what_it_must,
     a_retried_solve_attaches_to_the_first,
+    a_solve_abandoned_by_its_replica_stops_blocking_its_plan,
+    overlapping_shifts_are_never_published,
 );
 
 /// Staff for a realistic small district: 8 qualified doctors, 2 who need a bakvakt, 3 nurses.
@@ -768,6 +801,42 @@ async fn plan_solve_explain_publish_swap_export(server: &TestServer) {
             .await,
     );
     assert_eq!(again.reason(), Some("VERSION_PUBLISHED"));
+    // The published roster holds day shifts: what a day shift is can no longer change, though its
+    // name can.
+    let day_shift = |length_minutes: i32, name: &str, paths: &[&str]| pb::UpdateShiftTypeRequest {
+        shift_type: Some(pb::ShiftType {
+            district_id: district.id.clone(),
+            code: "D".into(),
+            name: name.into(),
+            length_minutes,
+            ..Default::default()
+        }),
+        update_mask: Some(prost_types::FieldMask {
+            paths: paths.iter().map(|path| (*path).into()).collect(),
+        }),
+        ..Default::default()
+    };
+    let redefined = error(client.legevakt.update_shift_type(day_shift(600, "", &["length_minutes"])).await);
+    assert_eq!(redefined.code(), Some(Code::FailedPrecondition));
+    assert_eq!(redefined.reason(), Some("SHIFT_TYPE_IN_PUBLISHED_ROSTER"));
+    let renamed = client
+        .legevakt
+        .update_shift_type(day_shift(0, "Dagvakt legevakt", &["name"]))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((renamed.name.as_str(), renamed.length_minutes), ("Dagvakt legevakt", 480));
+    let in_use = error(
+        client
+            .legevakt
+            .delete_shift_type(pb::DeleteShiftTypeRequest {
+                district_id: district.id.clone(),
+                code: "D".into(),
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!((in_use.code(), in_use.reason()), (Some(Code::FailedPrecondition), Some("SHIFT_TYPE_IN_USE")));
 
     // Give-away: the holder of the second Wednesday's day shift offers it to colleagues until one can take it
     // without breaking a hard rule; the others are refused with the rule named.
@@ -997,13 +1066,42 @@ async fn plan_solve_explain_publish_swap_export(server: &TestServer) {
     }
     assert_eq!(last.state, pb::SolveState::Cancelled as i32);
     assert!(last.result_version > 3);
-    let solve = client
+    let cancelled = client
         .legevakt
         .get_shift_plan_solve(pb::GetShiftPlanSolveRequest { solve_id: last.id.clone() })
         .await
         .unwrap()
         .into_inner();
-    assert_eq!(solve.state, pb::SolveState::Cancelled as i32);
+    assert_eq!(cancelled.state, pb::SolveState::Cancelled as i32);
+
+    // Drafts must descend from the published version. A solve from the cancelled solve's draft is
+    // published; the cancelled solve's own draft would now undo it, and is refused.
+    let later = solve(&mut client, &plan.id, 1).await.pop().unwrap();
+    assert_eq!(later.state, pb::SolveState::Succeeded as i32);
+    assert_eq!(later.base_version, last.result_version);
+    client
+        .legevakt
+        .publish_shift_plan(pb::PublishShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            version: later.result_version,
+            acknowledge_violations: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let behind = error(
+        client
+            .legevakt
+            .publish_shift_plan(pb::PublishShiftPlanRequest {
+                plan_id: plan.id.clone(),
+                version: last.result_version,
+                acknowledge_violations: true,
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(behind.code(), Some(Code::FailedPrecondition));
+    assert_eq!(behind.reason(), Some("DRAFT_BEHIND_PUBLISHED"));
 }
 
 async fn over_constrained_plans_solve_to_explained_violations(server: &TestServer) {
@@ -1358,4 +1456,145 @@ async fn a_retried_solve_attaches_to_the_first(server: &TestServer) {
             .await,
     );
     assert_eq!(reused.reason(), Some("REQUEST_ID_REUSED"));
+}
+
+/// A solve row left running by a replica that crashed: written straight into the database, as the
+/// crashed replica left it, `silent_for` after its last recorded progress.
+async fn left_running(server: &TestServer, plan_id: &str, silent_for: chrono::Duration) -> String {
+    use allmenn_store::entity::legevakt::plan_solve;
+    use sea_orm::{ActiveModelTrait, IntoActiveModel};
+    let connection = sea_orm::Database::connect(server.database_url()).await.unwrap();
+    let id = uuid::Uuid::now_v7();
+    let row = plan_solve::Model {
+        id,
+        plan_id: uuid::Uuid::parse_str(plan_id).unwrap(),
+        mode: "from_scratch".into(),
+        state: "running".into(),
+        base_version: 1,
+        seed: 1,
+        time_limit_ms: 600_000,
+        elapsed_ms: 5_000,
+        best_hard_violations: None,
+        best_objective: None,
+        time_to_best_ms: 0,
+        iterations: 0,
+        result_version: 0,
+        cancel_requested: false,
+        started_at: chrono::Utc::now() - silent_for - chrono::Duration::seconds(5),
+        ended_at: None,
+        message: String::new(),
+    };
+    row.into_active_model().insert(&connection).await.unwrap();
+    connection.close().await.unwrap();
+    id.to_string()
+}
+
+/// A solve whose replica stopped recording progress (it crashed) blocks its plan only until it is
+/// seen to be silent: then the next solve ends it as failed and runs. A solve that recorded progress
+/// moments ago still blocks.
+async fn a_solve_abandoned_by_its_replica_stops_blocking_its_plan(server: &TestServer) {
+    let mut client = server.client().await;
+    let district = district(&mut client).await;
+    staff(&mut client, &district.id).await;
+
+    let live_plan = create_plan(&mut client, &district.id, "Live solve").await;
+    left_running(server, &live_plan.id, chrono::Duration::seconds(2)).await;
+    let blocked = error(
+        client
+            .legevakt
+            .solve_shift_plan(pb::SolveShiftPlanRequest {
+                plan_id: live_plan.id.clone(),
+                time_limit: Some(prost_types::Duration { seconds: 1, nanos: 0 }),
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(blocked.code(), Some(Code::FailedPrecondition));
+    assert_eq!(blocked.reason(), Some("SOLVE_ALREADY_RUNNING"));
+
+    let plan = create_plan(&mut client, &district.id, "Abandoned solve").await;
+    let abandoned = left_running(server, &plan.id, chrono::Duration::minutes(10)).await;
+    let messages = solve(&mut client, &plan.id, 1).await;
+    let last = messages.last().unwrap();
+    assert_ne!(last.id, abandoned);
+    assert_eq!(last.state, pb::SolveState::Succeeded as i32);
+    let ended = client
+        .legevakt
+        .get_shift_plan_solve(pb::GetShiftPlanSolveRequest { solve_id: abandoned })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(ended.state, pb::SolveState::Failed as i32);
+    assert!(ended.end_time.is_some());
+}
+
+/// A draft whose day shifts came to overlap (the shift type was lengthened after the roster was
+/// made) names the overlap, and cannot be published even with its violations acknowledged.
+async fn overlapping_shifts_are_never_published(server: &TestServer) {
+    let mut client = server.client().await;
+    let district = district(&mut client).await;
+    let member = add_staff(&mut client, doctor(&district.id, "9600001", "Dobbel", 1980, true)).await;
+    let plan = create_plan(&mut client, &district.id, "Overlapp").await;
+    let period = Period::next_spring();
+    let draft = client
+        .legevakt
+        .edit_shift_plan(pb::EditShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            edits: [1, 2]
+                .map(|day| pb::ShiftPlanEdit {
+                    edit: Some(pb::shift_plan_edit::Edit::Assign(pb::ShiftAssignmentChange {
+                        shift_id: period.shift(day, "D"),
+                        staff_member_id: member.id.clone(),
+                    })),
+                })
+                .to_vec(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .version
+        .unwrap();
+    // A day shift of 25 hours: Monday's now runs into Tuesday's.
+    client
+        .legevakt
+        .update_shift_type(pb::UpdateShiftTypeRequest {
+            shift_type: Some(pb::ShiftType {
+                district_id: district.id.clone(),
+                code: "D".into(),
+                length_minutes: 25 * 60,
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask { paths: vec!["length_minutes".into()] }),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let explanation = client
+        .legevakt
+        .explain_shift_plan(pb::ExplainShiftPlanRequest { plan_id: plan.id.clone(), version: draft.version })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        explanation.violations.iter().any(|violation| violation.kind == pb::ConstraintKind::Overlap as i32
+            && violation.hard
+            && violation.staff_member_id == member.id),
+        "the overlap is named"
+    );
+    let refused = error(
+        client
+            .legevakt
+            .publish_shift_plan(pb::PublishShiftPlanRequest {
+                plan_id: plan.id.clone(),
+                version: draft.version,
+                acknowledge_violations: true,
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(
+        (refused.code(), refused.reason()),
+        (Some(Code::FailedPrecondition), Some("OVERLAP_NOT_PUBLISHABLE"))
+    );
 }

@@ -97,6 +97,29 @@ pub enum RuleViolation {
     /// A plan version that is not a draft cannot be changed or published again.
     #[error("the version is not a draft")]
     VersionNotDraft,
+    /// The draft was not made from the plan's published version, which it would overwrite.
+    #[error(
+        "the draft was not made from the published version {published}; make a new draft from it (re-plan or edit)"
+    )]
+    DraftBehindPublished {
+        /// The plan's published version.
+        published: i32,
+    },
+    /// A shift can never be held twice at once, so such a roster cannot be published even when
+    /// its other violations are acknowledged.
+    #[error("the version has overlapping shifts for one person; it cannot be published")]
+    OverlapNotPublishable,
+    /// A published roster holds shifts of this type, so its times, category, mode and role are fixed.
+    #[error(
+        "published rosters hold shifts of this type; its times, category, mode and role cannot change (create a new shift type)"
+    )]
+    ShiftTypeInPublishedRoster,
+    /// Age exemptions are derived from the birth date, not recorded: they cannot be changed or deleted.
+    #[error("an age exemption is derived from the birth date; it cannot be changed or deleted")]
+    ExemptionDerived,
+    /// A plan uses the shift type (in its cover or its rosters), so it cannot be deleted.
+    #[error("a plan uses the shift type; it cannot be deleted")]
+    ShiftTypeInUse,
     /// The plan has no published version to work from.
     #[error("the plan has no published version")]
     NoPublishedVersion,
@@ -154,6 +177,11 @@ impl RuleViolation {
             RuleViolation::OverCeilingReasonDoesNotApply(_) => "OVER_CEILING_REASON_DOES_NOT_APPLY",
             RuleViolation::VersionNotDraft => "VERSION_PUBLISHED",
             RuleViolation::NoPublishedVersion => "NO_PUBLISHED_VERSION",
+            RuleViolation::DraftBehindPublished { .. } => "DRAFT_BEHIND_PUBLISHED",
+            RuleViolation::ExemptionDerived => "EXEMPTION_DERIVED",
+            RuleViolation::ShiftTypeInUse => "SHIFT_TYPE_IN_USE",
+            RuleViolation::ShiftTypeInPublishedRoster => "SHIFT_TYPE_IN_PUBLISHED_ROSTER",
+            RuleViolation::OverlapNotPublishable => "OVERLAP_NOT_PUBLISHABLE",
             RuleViolation::SolveRunning => "SOLVE_ALREADY_RUNNING",
             RuleViolation::SolveFinished => "SOLVE_NOT_RUNNING",
             RuleViolation::RequestsClosed => "REQUEST_WINDOW_CLOSED",
@@ -230,6 +258,78 @@ impl StoreError {
         match error.sql_err() {
             Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::AlreadyExists(resource),
             _ => StoreError::from_db(error),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RuleViolation;
+
+    /// Every reason the store gives is a value of the API's `ErrorReason` enum, where clients look
+    /// reasons up. Adding a variant fails to compile until it is listed here.
+    #[test]
+    fn every_rule_reason_is_in_the_proto_enum() {
+        let listed = |violation: &RuleViolation| match violation {
+            RuleViolation::ListFull
+            | RuleViolation::ListClosed
+            | RuleViolation::ContractNotValid
+            | RuleViolation::AlreadyOnList
+            | RuleViolation::FastlegePeriodOverlaps
+            | RuleViolation::PeriodOutsideContract
+            | RuleViolation::OverCeilingReasonDoesNotApply(_)
+            | RuleViolation::VersionNotDraft
+            | RuleViolation::NoPublishedVersion
+            | RuleViolation::DraftBehindPublished { .. }
+            | RuleViolation::ExemptionDerived
+            | RuleViolation::ShiftTypeInUse
+            | RuleViolation::ShiftTypeInPublishedRoster
+            | RuleViolation::OverlapNotPublishable
+            | RuleViolation::SolveRunning
+            | RuleViolation::SolveFinished
+            | RuleViolation::RequestsClosed
+            | RuleViolation::HardViolationsNotAcknowledged
+            | RuleViolation::SwapStateConflict
+            | RuleViolation::ShiftNotHeld
+            | RuleViolation::PlanPublished
+            | RuleViolation::HasAssignments
+            | RuleViolation::NotSwapParty
+            | RuleViolation::ShiftStarted
+            | RuleViolation::SwapExpired
+            | RuleViolation::BreaksHardRule(_) => violation.reason(),
+        };
+        let all = [
+            RuleViolation::ListFull,
+            RuleViolation::ListClosed,
+            RuleViolation::ContractNotValid,
+            RuleViolation::AlreadyOnList,
+            RuleViolation::FastlegePeriodOverlaps,
+            RuleViolation::PeriodOutsideContract,
+            RuleViolation::OverCeilingReasonDoesNotApply("residence"),
+            RuleViolation::VersionNotDraft,
+            RuleViolation::NoPublishedVersion,
+            RuleViolation::DraftBehindPublished { published: 2 },
+            RuleViolation::ExemptionDerived,
+            RuleViolation::ShiftTypeInUse,
+            RuleViolation::ShiftTypeInPublishedRoster,
+            RuleViolation::OverlapNotPublishable,
+            RuleViolation::SolveRunning,
+            RuleViolation::SolveFinished,
+            RuleViolation::RequestsClosed,
+            RuleViolation::HardViolationsNotAcknowledged,
+            RuleViolation::SwapStateConflict,
+            RuleViolation::ShiftNotHeld,
+            RuleViolation::PlanPublished,
+            RuleViolation::HasAssignments,
+            RuleViolation::NotSwapParty,
+            RuleViolation::ShiftStarted,
+            RuleViolation::SwapExpired,
+            RuleViolation::BreaksHardRule("rest".to_owned()),
+        ];
+        let proto = include_str!("../../../proto/allmenn/v1/common.proto");
+        for violation in &all {
+            let reason = listed(violation);
+            assert!(proto.contains(&format!("ERROR_REASON_{reason} = ")), "{reason} is not in ErrorReason");
         }
     }
 }

@@ -479,6 +479,15 @@ pub async fn publish_version<C: ConnectionTrait>(
         return Err(RuleViolation::VersionNotDraft.into());
     }
     if plan.published_version > 0 {
+        // A draft made before the current publication (say, before an approved swap published a
+        // new version) would silently undo it: the published version must be among its ancestors.
+        let mut ancestor = version.base_version;
+        while ancestor > plan.published_version {
+            ancestor = get_version(transaction, plan.id, ancestor).await?.base_version;
+        }
+        if ancestor != plan.published_version {
+            return Err(RuleViolation::DraftBehindPublished { published: plan.published_version }.into());
+        }
         supersede(transaction, plan.id, plan.published_version).await?;
     }
     let number = version.version;
@@ -502,6 +511,33 @@ pub async fn get_solve<C: ConnectionTrait>(
         plan_solve::Entity::find_by_id(id).one(connection).await.map_err(StoreError::from_db)?,
         Resource::ShiftPlanSolve,
     )
+}
+
+/// A running solve records its progress at least this often ([`solve_abandoned`]).
+pub const SOLVE_HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A solve still marked running whose last recorded progress is older than this was abandoned:
+/// the replica running it stopped without recording an end.
+pub const SOLVE_ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Whether a running solve was abandoned by its replica (its progress, recorded as the time since
+/// it started, has not moved for [`SOLVE_ABANDONED_AFTER`]), so that it no longer blocks its plan.
+pub fn solve_abandoned(solve: &plan_solve::Model, now: DateTime<Utc>) -> bool {
+    let heartbeat = solve.started_at + chrono::Duration::milliseconds(solve.elapsed_ms);
+    solve.state == "running"
+        && now.signed_duration_since(heartbeat).to_std().is_ok_and(|silent| silent > SOLVE_ABANDONED_AFTER)
+}
+
+/// Records that a running solve was abandoned ([`solve_abandoned`]).
+pub async fn end_abandoned_solve<C: ConnectionTrait>(
+    connection: &C,
+    mut solve: plan_solve::Model,
+    now: DateTime<Utc>,
+) -> Result<plan_solve::Model, StoreError> {
+    solve.state = "failed".to_owned();
+    solve.ended_at = Some(now);
+    solve.message = "abandoned: the server running it stopped recording progress".to_owned();
+    save_solve(connection, solve).await
 }
 
 /// The running solve of a plan, if any.
@@ -847,6 +883,46 @@ pub async fn lock_shift_type<C: ConnectionTrait>(
     .await
 }
 
+/// Whether a published (or superseded) roster of the district holds a shift of this type: such a
+/// shift is history, so what the type says a shift is (its times, category, mode and role) is
+/// fixed from then on.
+pub async fn shift_type_in_published_roster<C: ConnectionTrait>(
+    connection: &C,
+    shift: &shift_type::Model,
+) -> Result<bool, StoreError> {
+    let plans: Vec<Uuid> = shift_plan::Entity::find()
+        .filter(shift_plan::Column::DistrictId.eq(shift.district_id))
+        .all(connection)
+        .await
+        .map_err(StoreError::from_db)?
+        .into_iter()
+        .map(|plan| plan.id)
+        .collect();
+    let published = plan_version::Entity::find()
+        .filter(plan_version::Column::PlanId.is_in(plans))
+        .filter(plan_version::Column::State.ne("draft"))
+        .all(connection)
+        .await
+        .map_err(StoreError::from_db)?;
+    if published.is_empty() {
+        return Ok(false);
+    }
+    let versions = published.iter().fold(Condition::any(), |any, version| {
+        any.add(
+            Condition::all()
+                .add(plan_assignment::Column::PlanId.eq(version.plan_id))
+                .add(plan_assignment::Column::Version.eq(version.version)),
+        )
+    });
+    let held = plan_assignment::Entity::find()
+        .filter(plan_assignment::Column::ShiftTypeCode.eq(shift.code.as_str()))
+        .filter(versions)
+        .one(connection)
+        .await
+        .map_err(StoreError::from_db)?;
+    Ok(held.is_some())
+}
+
 /// Deletes a shift type that no plan uses (in cover or in a roster).
 pub async fn delete_shift_type<C: ConnectionTrait>(
     transaction: &C,
@@ -873,7 +949,7 @@ pub async fn delete_shift_type<C: ConnectionTrait>(
         .await
         .map_err(StoreError::from_db)?;
     if in_cover.is_some() || in_roster.is_some() {
-        return Err(RuleViolation::HasAssignments.into());
+        return Err(RuleViolation::ShiftTypeInUse.into());
     }
     shift_type::Entity::delete_by_id((shift.district_id, shift.code.clone()))
         .exec(transaction)

@@ -372,25 +372,10 @@ pub(super) async fn publish(
         return Err(StoreError::from(RuleViolation::HardViolationsNotAcknowledged).into());
     }
     let evaluated = planning::evaluate(&loaded, &rows(&loaded.assignments))?;
-    let ledger: Vec<fairness_adjustment::Model> = evaluated
-        .totals
-        .iter()
-        .filter_map(|totals| {
-            let member = Uuid::parse_str(&totals.staff_member_id).ok()?;
-            Some(fairness_adjustment::Model {
-                id: Uuid::now_v7(),
-                district_id: loaded.district.id,
-                staff_member_id: member,
-                plan_id: Some(plan_id),
-                // The balance moves by the points earned minus the plain fair share of this plan.
-                points: totals.fairness_points,
-                target: totals.fairness_points - (totals.balance_after - totals.balance_before),
-                delta: totals.balance_after - totals.balance_before,
-                reason: format!("plan {} version {} published", loaded.plan.name, version.version),
-                created_at: Utc::now(),
-            })
-        })
-        .collect();
+    if evaluated.violations.iter().any(|violation| violation.kind == pb::ConstraintKind::Overlap as i32) {
+        return Err(StoreError::from(RuleViolation::OverlapNotPublishable).into());
+    }
+    let ledger = fairness_ledger(loaded.district.id, plan_id, &loaded.plan.name, version.version, &evaluated);
     let note = request.note.clone();
     let published_rows = rows(&loaded.assignments);
     let shift_types = loaded.shift_types.clone();
@@ -411,6 +396,36 @@ pub(super) async fn publish(
         })
         .await?;
     Ok(published)
+}
+
+/// The plan's entries in the district's fairness ledger once `version` of its roster is published:
+/// per person, the points earned and how far the balance moves against the plain fair share.
+pub(super) fn fairness_ledger(
+    district_id: Uuid,
+    plan_id: Uuid,
+    plan_name: &str,
+    version: i32,
+    evaluated: &planning::Evaluated,
+) -> Vec<fairness_adjustment::Model> {
+    evaluated
+        .totals
+        .iter()
+        .filter_map(|totals| {
+            let member = Uuid::parse_str(&totals.staff_member_id).ok()?;
+            Some(fairness_adjustment::Model {
+                id: Uuid::now_v7(),
+                district_id,
+                staff_member_id: member,
+                plan_id: Some(plan_id),
+                // The balance moves by the points earned minus the plain fair share of this plan.
+                points: totals.fairness_points,
+                target: totals.fairness_points - (totals.balance_after - totals.balance_before),
+                delta: totals.balance_after - totals.balance_before,
+                reason: format!("plan {plan_name} version {version} published"),
+                created_at: Utc::now(),
+            })
+        })
+        .collect()
 }
 
 pub(super) async fn diff(

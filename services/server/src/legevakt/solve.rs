@@ -1,7 +1,9 @@
 //! SolveShiftPlan: runs the roster optimiser on a blocking thread, streams progress to the caller,
 //! and stores the result as a new draft version. A solve stops at its time limit, when anyone calls
 //! CancelShiftPlanSolve (on any replica: the flag is in the database and polled once a second), or —
-//! for a solve started without a `request_id` — when the caller closes the stream.
+//! for a solve started without a `request_id` — when the caller closes the stream. Its progress is
+//! recorded once a second too; a solve whose progress stops for half a minute (its replica crashed)
+//! is ended as abandoned by the next request that finds it, so it never blocks its plan for good.
 //!
 //! A solve started with a `request_id` belongs to that id, not to the stream: the id and the solve
 //! are recorded in the transaction that creates the solve, closing the stream leaves it running,
@@ -166,8 +168,12 @@ pub(super) async fn solve(
     };
     let transaction = service.store.begin_write().await?;
     repo::lock_plan(&transaction, plan_id, None).await?;
-    if repo::running_solve(&transaction, plan_id).await?.is_some() {
-        return Err(StoreError::from(RuleViolation::SolveRunning).into());
+    if let Some(running) = repo::running_solve(&transaction, plan_id).await? {
+        let now = Utc::now();
+        if !repo::solve_abandoned(&running, now) {
+            return Err(StoreError::from(RuleViolation::SolveRunning).into());
+        }
+        repo::end_abandoned_solve(&transaction, running, now).await?;
     }
     let solve =
         repo::insert::<_, plan_solve::ActiveModel>(&transaction, row, Resource::ShiftPlanSolve).await?;
@@ -251,7 +257,13 @@ fn attach(
         let mut ticker = tokio::time::interval(interval);
         loop {
             ticker.tick().await;
-            let (message, finished) = match repo::get_solve(store.connection(), solve_id).await {
+            let read = match repo::get_solve(store.connection(), solve_id).await {
+                Ok(solve) if repo::solve_abandoned(&solve, Utc::now()) => {
+                    repo::end_abandoned_solve(store.connection(), solve, Utc::now()).await
+                }
+                read => read,
+            };
+            let (message, finished) = match read {
                 Ok(solve) => (
                     Ok(pb::SolveShiftPlanResponse { solve: Some(lv::solve_message(&solve)) }),
                     solve.state != "running",
@@ -280,7 +292,7 @@ async fn run(
     detached: bool,
 ) -> Result<plan_solve::Model, ApiError> {
     let cancel = Arc::new(AtomicBool::new(false));
-    let (progress_sender, mut progress) = watch::channel(Snapshot::default());
+    let (progress_sender, progress) = watch::channel(Snapshot::default());
     let blocking_cancel = cancel.clone();
     let blocking_input = input.clone();
     let mut worker = tokio::task::spawn_blocking(move || {
@@ -296,19 +308,31 @@ async fn run(
     let started = Instant::now();
     let mut cancelled_by_client = false;
     let mut ticker = tokio::time::interval(interval);
-    let mut last_poll = Instant::now();
+    // Progress is recorded, and the cancel flag read, at the heartbeat whatever the stream's interval,
+    // so that other replicas can tell a running solve from an abandoned one.
+    let mut heartbeat = tokio::time::interval(repo::SOLVE_HEARTBEAT);
+    let record = |solve: &mut plan_solve::Model, snapshot: Snapshot| {
+        solve.elapsed_ms = millis(started.elapsed());
+        solve.iterations = i64::try_from(snapshot.iterations).unwrap_or(i64::MAX);
+        if let Some(objective) = snapshot.best_objective {
+            solve.best_objective = Some(objective);
+            solve.best_hard_violations = Some(i32::try_from(snapshot.hard_violations).unwrap_or(i32::MAX));
+            solve.time_to_best_ms = millis(snapshot.elapsed);
+        }
+    };
     let outcome = loop {
         tokio::select! {
             result = &mut worker => break result,
-            _ = ticker.tick() => {
-                let snapshot = *progress.borrow_and_update();
-                solve.elapsed_ms = millis(started.elapsed());
-                solve.iterations = i64::try_from(snapshot.iterations).unwrap_or(i64::MAX);
-                if let Some(objective) = snapshot.best_objective {
-                    solve.best_objective = Some(objective);
-                    solve.best_hard_violations = Some(i32::try_from(snapshot.hard_violations).unwrap_or(i32::MAX));
-                    solve.time_to_best_ms = millis(snapshot.elapsed);
+            _ = heartbeat.tick() => {
+                record(&mut solve, *progress.borrow());
+                if repo::solve_cancel_requested(store.connection(), solve.id).await.unwrap_or(false) {
+                    cancelled_by_client = true;
+                    cancel.store(true, Ordering::Relaxed);
                 }
+                solve = repo::save_solve(store.connection(), solve.clone()).await.unwrap_or(solve);
+            }
+            _ = ticker.tick() => {
+                record(&mut solve, *progress.borrow());
                 if shutting_down.load(Ordering::Relaxed) {
                     // The best roster so far is kept as a draft, as for a cancel.
                     cancelled_by_client = true;
@@ -322,14 +346,6 @@ async fn run(
                     }
                 } else {
                     let _ = sender.try_send(Ok(pb::SolveShiftPlanResponse { solve: Some(lv::solve_message(&solve)) }));
-                }
-                if last_poll.elapsed() >= Duration::from_secs(1) {
-                    last_poll = Instant::now();
-                    if repo::solve_cancel_requested(store.connection(), solve.id).await.unwrap_or(false) {
-                        cancelled_by_client = true;
-                        cancel.store(true, Ordering::Relaxed);
-                    }
-                    solve = repo::save_solve(store.connection(), solve.clone()).await.unwrap_or(solve);
                 }
             }
         }

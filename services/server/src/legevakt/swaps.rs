@@ -68,9 +68,6 @@ struct Applied {
     shift_types: Vec<allmenn_store::entity::legevakt::shift_type::Model>,
 }
 
-/// Validates a swap's edits on the published roster; refuses it when it adds a hard violation for
-/// the people involved. Returns the soft warnings and, once the swap has both parties, the roster
-/// with the swap applied (what an approval publishes).
 /// What validating a swap found: warnings (new soft violations), the roster an approval would
 /// publish, and when the earliest shift involved starts (the default expiry).
 struct Validated {
@@ -79,6 +76,8 @@ struct Validated {
     earliest_start: Option<DateTime<Utc>>,
 }
 
+/// Validates a swap's edits on the published roster; refuses it when it adds a hard violation for
+/// the people involved.
 async fn validate(service: &Legevakt, swap: &shift_swap::Model) -> Result<Validated, ApiError> {
     let plan = repo::get_plan(service.store.connection(), swap.plan_id).await?;
     if plan.published_version == 0 {
@@ -398,6 +397,7 @@ pub(super) async fn act<M: prost::Message>(
                     // Another publication happened since validation: validate again on the new roster.
                     return Err(StoreError::EtagMismatch.into());
                 }
+                let (district_id, plan_name) = (plan.district_id, plan.name.clone());
                 let (_, version) = repo::add_version(
                     tx,
                     plan,
@@ -414,6 +414,15 @@ pub(super) async fn act<M: prost::Message>(
                     roster,
                 )
                 .await?;
+                // The published roster changed hands: so did the fairness points it earns.
+                let ledger = super::plans::fairness_ledger(
+                    district_id,
+                    swap.plan_id,
+                    &plan_name,
+                    version.version,
+                    &evaluated,
+                );
+                repo::replace_plan_ledger(tx, swap.plan_id, ledger).await?;
                 swap.applied_version = version.version;
             }
             let saved = repo::save_swap(tx, swap).await?;

@@ -3,6 +3,7 @@
 
 use allmenn_proto::v1 as pb;
 use allmenn_store::{
+    RuleViolation, StoreError,
     entity::legevakt::{district, exemption, shift_plan, shift_type, staff_member},
     legevakt as repo,
 };
@@ -15,6 +16,9 @@ use crate::{
     error::{ApiError, Violations},
     idempotency,
 };
+
+/// Ids of age exemptions, which are derived from birth dates and never stored, start with this.
+const DERIVED_EXEMPTION_PREFIX: &str = "age-";
 
 fn id(violations: &mut Violations, field: &str, value: &str) -> Option<Uuid> {
     common::resource_id(violations, field, value)
@@ -200,12 +204,11 @@ pub(super) async fn delete_exemption(
     service: &Legevakt,
     request: pb::DeleteExemptionRequest,
 ) -> Result<pb::DeleteExemptionResponse, ApiError> {
+    if request.exemption_id.starts_with(DERIVED_EXEMPTION_PREFIX) {
+        return Err(StoreError::from(RuleViolation::ExemptionDerived).into());
+    }
     let mut violations = Violations::new();
     idempotency::check_request_id(&mut violations, &request.request_id);
-    if request.exemption_id.starts_with("age-") {
-        violations
-            .add("exemption_id", "an age exemption is derived from the birth date and cannot be deleted");
-    }
     let exemption_id = id(&mut violations, "exemption_id", &request.exemption_id);
     let expected = lv::parse_etag(&mut violations, "etag", &request.etag);
     let exemption_id = violations.into_result(|| exemption_id)?;
@@ -357,6 +360,22 @@ pub(super) async fn update_shift_type(
     let updated = idempotency::run(&service.store, "UpdateShiftType", &request.request_id, &request, |tx| {
         Box::pin(async move {
             let locked = repo::lock_shift_type(tx, district_id, &checked.code, expected).await?;
+            let redefines = (
+                checked.start_minute,
+                checked.length_minutes,
+                &checked.category,
+                &checked.mode,
+                &checked.role,
+            ) != (
+                locked.start_minute,
+                locked.length_minutes,
+                &locked.category,
+                &locked.mode,
+                &locked.role,
+            );
+            if redefines && repo::shift_type_in_published_roster(tx, &locked).await? {
+                return Err(StoreError::from(RuleViolation::ShiftTypeInPublishedRoster).into());
+            }
             let changed = shift_type::Model {
                 version: locked.version + 1,
                 updated_at: Utc::now(),
@@ -404,6 +423,9 @@ pub(super) async fn update_exemption(
         &["exempt_categories", "valid_from", "valid_to", "note"],
     );
     let record = violations.required("exemption", request.exemption.as_ref());
+    if record.is_some_and(|record| record.id.starts_with(DERIVED_EXEMPTION_PREFIX)) {
+        return Err(StoreError::from(RuleViolation::ExemptionDerived).into());
+    }
     let record_id = record.and_then(|record| id(&mut violations, "exemption.id", &record.id));
     let expected = record.and_then(|record| lv::parse_etag(&mut violations, "exemption.etag", &record.etag));
     let (record, record_id) = violations.into_result(|| record.zip(record_id))?;
