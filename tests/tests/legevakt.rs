@@ -498,6 +498,8 @@ on_both_databases!(
     a_retried_solve_attaches_to_the_first,
     a_solve_abandoned_by_its_replica_stops_blocking_its_plan,
     overlapping_shifts_are_never_published,
+    closing_the_stream_cancels_a_solve_started_without_a_request_id,
+    concurrent_publications_on_two_replicas_never_double_book_a_doctor,
 );
 
 /// Staff for a realistic small district: 8 qualified doctors, 2 who need a bakvakt, 3 nurses.
@@ -757,6 +759,26 @@ async fn plan_solve_explain_publish_swap_export(server: &TestServer) {
     assert_eq!(explanation.score.unwrap(), best);
     let soft_total: i64 = explanation.violations.iter().map(|violation| violation.cost).sum();
     assert_eq!(soft_total, best.objective, "the violations add up to the objective");
+    // Per person and per day, the costs are those of the violations naming that person or day.
+    assert!(!explanation.staff_costs.is_empty() && !explanation.day_costs.is_empty());
+    for staff_cost in &explanation.staff_costs {
+        let own: i64 = explanation
+            .violations
+            .iter()
+            .filter(|violation| violation.staff_member_id == staff_cost.staff_member_id)
+            .map(|violation| violation.cost)
+            .sum();
+        assert_eq!(staff_cost.cost, own, "{}", staff_cost.staff_member_id);
+    }
+    for day_cost in &explanation.day_costs {
+        let own: i64 = explanation
+            .violations
+            .iter()
+            .filter(|violation| violation.date == day_cost.date)
+            .map(|violation| violation.cost)
+            .sum();
+        assert_eq!(day_cost.cost, own, "{:?}", day_cost.date);
+    }
     assert!(explanation.violations.iter().all(|violation| !violation.hard));
 
     // A manual edit that breaks a hard rule is refused: doctor 0 onto a shift during the course.
@@ -1004,7 +1026,7 @@ async fn plan_solve_explain_publish_swap_export(server: &TestServer) {
     // Exports of the published version.
     for (format, content_type, marker) in [
         (pb::ShiftPlanExportFormat::Icalendar, "text/calendar", "BEGIN:VTIMEZONE"),
-        (pb::ShiftPlanExportFormat::Csv, "text/csv", ","),
+        (pb::ShiftPlanExportFormat::Csv, "text/csv", "\r\n"),
         (pb::ShiftPlanExportFormat::Html, "text/html", "<table"),
     ] {
         let file = client
@@ -1029,6 +1051,24 @@ async fn plan_solve_explain_publish_swap_export(server: &TestServer) {
         let text = String::from_utf8(file.content).unwrap();
         assert!(text.contains(marker), "{content_type} export contains {marker}");
     }
+    // The district's CSV: a header, then one CRLF-terminated row per assignment of the published
+    // version (the give-away moved a shift, it did not add one).
+    let csv = client
+        .legevakt
+        .export_shift_plan(pb::ExportShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            format: pb::ShiftPlanExportFormat::Csv.into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .file
+        .unwrap();
+    let csv = String::from_utf8(csv.content).unwrap();
+    let lines: Vec<&str> = csv.strip_suffix("\r\n").unwrap().split("\r\n").collect();
+    assert!(lines[0].starts_with("date,shift_code,shift_name,staff_name,start,end"), "{}", lines[0]);
+    assert_eq!(lines.len() - 1, total_assignments);
     let no_format = error(
         client
             .legevakt
@@ -1597,4 +1637,117 @@ async fn overlapping_shifts_are_never_published(server: &TestServer) {
         (refused.code(), refused.reason()),
         (Some(Code::FailedPrecondition), Some("OVERLAP_NOT_PUBLISHABLE"))
     );
+}
+
+/// A solve started without a request_id belongs to its stream: when the caller closes it, the
+/// solve stops and its best roster so far is kept as a draft.
+async fn closing_the_stream_cancels_a_solve_started_without_a_request_id(server: &TestServer) {
+    let mut client = server.client().await;
+    let district = district(&mut client).await;
+    staff(&mut client, &district.id).await;
+    let plan = create_plan(&mut client, &district.id, "Closed stream").await;
+    let mut stream = client
+        .legevakt
+        .solve_shift_plan(pb::SolveShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            time_limit: Some(prost_types::Duration { seconds: 600, nanos: 0 }),
+            progress_interval: Some(prost_types::Duration { seconds: 0, nanos: 200_000_000 }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let running = stream.message().await.unwrap().unwrap().solve.unwrap();
+    assert_eq!(running.state, pb::SolveState::Running as i32);
+    drop(stream);
+    // Poll with a deadline: the server notices the closed stream at its next progress tick.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    let ended = loop {
+        let solve = client
+            .legevakt
+            .get_shift_plan_solve(pb::GetShiftPlanSolveRequest { solve_id: running.id.clone() })
+            .await
+            .unwrap()
+            .into_inner();
+        if solve.state != pb::SolveState::Running as i32 {
+            break solve;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the solve still runs a minute after its stream closed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(ended.state, pb::SolveState::Cancelled as i32);
+    assert!(ended.result_version > 1, "the best roster so far is a new draft");
+}
+
+/// Two plans of one district put the same doctor on the same day shift, and are published at the
+/// same moment through two replicas: one publication wins, the other is refused with the collision
+/// named, and the doctor holds the shift once.
+async fn concurrent_publications_on_two_replicas_never_double_book_a_doctor(server: &TestServer) {
+    let mut client = server.client().await;
+    let district = district(&mut client).await;
+    let member = add_staff(&mut client, doctor(&district.id, "9600002", "Travel", 1980, true)).await;
+    let period = Period::next_spring();
+    let mut plans = Vec::new();
+    for name in ["Nord", "Sør"] {
+        let plan = create_plan(&mut client, &district.id, name).await;
+        client
+            .legevakt
+            .edit_shift_plan(pb::EditShiftPlanRequest {
+                plan_id: plan.id.clone(),
+                edits: vec![pb::ShiftPlanEdit {
+                    edit: Some(pb::shift_plan_edit::Edit::Assign(pb::ShiftAssignmentChange {
+                        shift_id: period.shift(1, "D"),
+                        staff_member_id: member.id.clone(),
+                    })),
+                }],
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        plans.push(plan.id);
+    }
+    let replica = server.replica().await;
+    let mut other = replica.client().await;
+    let publish = |plan_id: &String| pb::PublishShiftPlanRequest {
+        plan_id: plan_id.clone(),
+        acknowledge_violations: true,
+        ..Default::default()
+    };
+    let (first, second) = tokio::join!(
+        client.legevakt.publish_shift_plan(publish(&plans[0])),
+        other.legevakt.publish_shift_plan(publish(&plans[1])),
+    );
+    let outcomes = [first.map(|_| ()), second.map(|_| ())];
+    assert_eq!(outcomes.iter().filter(|outcome| outcome.is_ok()).count(), 1, "{outcomes:?}");
+    let refused = outcomes.into_iter().find_map(Result::err).unwrap();
+    let refused = ClientError::from(refused);
+    assert_eq!(refused.reason(), Some("HARD_RULE_VIOLATED"));
+    assert!(refused.to_string().contains("overlaps"), "{refused}");
+    let mut held = 0;
+    for plan_id in &plans {
+        let plan = client
+            .legevakt
+            .get_shift_plan(pb::GetShiftPlanRequest {
+                plan_id: plan_id.clone(),
+                version: 0,
+                view: pb::ShiftPlanView::Full.into(),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        if plan.state == pb::ShiftPlanState::Published as i32 {
+            held += plan
+                .shifts
+                .iter()
+                .filter(|shift| {
+                    shift.assignments.iter().any(|assignment| assignment.staff_member_id == member.id)
+                })
+                .count();
+        }
+    }
+    assert_eq!(held, 1, "the doctor holds the day shift in exactly one published plan");
+    replica.stop().await;
 }
