@@ -500,6 +500,7 @@ on_both_databases!(
     overlapping_shifts_are_never_published,
     closing_the_stream_cancels_a_solve_started_without_a_request_id,
     concurrent_publications_on_two_replicas_never_double_book_a_doctor,
+    rest_after_a_shift_of_another_published_plan_is_kept,
 );
 
 /// Staff for a realistic small district: 8 qualified doctors, 2 who need a bakvakt, 3 nurses.
@@ -1750,4 +1751,49 @@ async fn concurrent_publications_on_two_replicas_never_double_book_a_doctor(serv
     }
     assert_eq!(held, 1, "the doctor holds the day shift in exactly one published plan");
     replica.stop().await;
+}
+
+/// Rest counts across plans: a day shift starting when the doctor's night in another published plan
+/// ends is refused at publication, with the rest named; a day shift a day later is published.
+async fn rest_after_a_shift_of_another_published_plan_is_kept(server: &TestServer) {
+    let mut client = server.client().await;
+    let district = district(&mut client).await;
+    let member = add_staff(&mut client, doctor(&district.id, "9600003", "Hvile", 1980, true)).await;
+    let period = Period::next_spring();
+    let plan_with = |name: &'static str, shift_id: String| {
+        let mut client = client.clone();
+        let member = member.id.clone();
+        let district_id = district.id.clone();
+        async move {
+            let plan = create_plan(&mut client, &district_id, name).await;
+            client
+                .legevakt
+                .edit_shift_plan(pb::EditShiftPlanRequest {
+                    plan_id: plan.id.clone(),
+                    edits: vec![pb::ShiftPlanEdit {
+                        edit: Some(pb::shift_plan_edit::Edit::Assign(pb::ShiftAssignmentChange {
+                            shift_id,
+                            staff_member_id: member,
+                        })),
+                    }],
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            client
+                .legevakt
+                .publish_shift_plan(pb::PublishShiftPlanRequest {
+                    plan_id: plan.id.clone(),
+                    acknowledge_violations: true,
+                    ..Default::default()
+                })
+                .await
+        }
+    };
+    // Night 23:00–08:00 from day 1; a day shift 08:00 on day 2 leaves no rest, one on day 3 a day.
+    plan_with("Natt", period.shift(1, "N")).await.unwrap();
+    let refused = error(plan_with("Morgen", period.shift(2, "D")).await);
+    assert_eq!(refused.reason(), Some("HARD_RULE_VIOLATED"));
+    assert!(refused.to_string().contains("0 minutes of rest after"), "{refused}");
+    plan_with("Dagen etter", period.shift(3, "D")).await.unwrap();
 }

@@ -3,7 +3,7 @@
 
 use allmenn_legevakt::plan as lp;
 use allmenn_proto::v1 as pb;
-use allmenn_store::legevakt::AssignmentRow;
+use allmenn_store::{entity::legevakt::shift_type, legevakt::AssignmentRow};
 use chrono::NaiveTime;
 use uuid::Uuid;
 
@@ -90,36 +90,37 @@ fn assignment(row: &AssignmentRow) -> lp::Assignment {
     lp::Assignment { date: row.0, shift_code: row.1.clone(), staff_id: row.2, pinned: row.3 }
 }
 
+/// A stored shift type in the planning crate's terms.
+pub(super) fn shift_type(shift: &shift_type::Model) -> lp::ShiftType {
+    lp::ShiftType {
+        code: shift.code.clone(),
+        name: shift.name.clone(),
+        start_time: NaiveTime::from_num_seconds_from_midnight_opt(
+            u32::try_from(shift.start_minute * 60).unwrap_or(0),
+            0,
+        )
+        .unwrap_or(NaiveTime::MIN),
+        length_minutes: u32::try_from(shift.length_minutes).unwrap_or(1),
+        category: category(&shift.category),
+        mode: if shift.mode == "on_call" { lp::ShiftMode::OnCall } else { lp::ShiftMode::OnSite },
+        role: match shift.role.as_str() {
+            "bakvakt" => lp::ShiftRole::Bakvakt,
+            "nurse" => lp::ShiftRole::Nurse,
+            _ => lp::ShiftRole::Doctor,
+        },
+        fairness_points: shift.fairness_points,
+        color: (!shift.color.is_empty()).then(|| shift.color.clone()),
+        min_rest_hours_after: unsigned(shift.min_rest_hours_after),
+    }
+}
+
 /// The planning input of a loaded plan with `roster` as its assignments.
 pub(super) fn input(loaded: &LoadedPlan, roster: &[AssignmentRow]) -> lp::PlanInput {
     let mut input = lp::PlanInput::new(loaded.plan.start_date, loaded.plan.end_date);
     input.rules = rules(&lv::decode(&loaded.plan.rules));
     input.competence_rule = lv::domain_competence_rule(&lv::decode(&loaded.district.competence_rule));
     input.exemption_age_years = u32::try_from(loaded.district.exemption_age_years).unwrap_or(60);
-    input.shift_types = loaded
-        .shift_types
-        .iter()
-        .map(|shift| lp::ShiftType {
-            code: shift.code.clone(),
-            name: shift.name.clone(),
-            start_time: NaiveTime::from_num_seconds_from_midnight_opt(
-                u32::try_from(shift.start_minute * 60).unwrap_or(0),
-                0,
-            )
-            .unwrap_or(NaiveTime::MIN),
-            length_minutes: u32::try_from(shift.length_minutes).unwrap_or(1),
-            category: category(&shift.category),
-            mode: if shift.mode == "on_call" { lp::ShiftMode::OnCall } else { lp::ShiftMode::OnSite },
-            role: match shift.role.as_str() {
-                "bakvakt" => lp::ShiftRole::Bakvakt,
-                "nurse" => lp::ShiftRole::Nurse,
-                _ => lp::ShiftRole::Doctor,
-            },
-            fairness_points: shift.fairness_points,
-            color: (!shift.color.is_empty()).then(|| shift.color.clone()),
-            min_rest_hours_after: unsigned(shift.min_rest_hours_after),
-        })
-        .collect();
+    input.shift_types = loaded.shift_types.iter().map(shift_type).collect();
     input.staff = loaded
         .staff
         .iter()

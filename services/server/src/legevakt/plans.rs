@@ -545,8 +545,9 @@ pub(super) fn encode_rules(rules: pb::PlanningRules) -> Vec<u8> {
     lv::rules_with_defaults(Some(rules)).encode_to_vec()
 }
 
-/// Refuses a publication that would put someone on two overlapping shifts: one in this plan and one
-/// in another published plan of the district (plans may overlap in time, e.g. a holiday plan).
+/// Refuses a roster that would give someone a shift overlapping, or leaving less rest than required
+/// after, one of their shifts in another published plan of the district (rest is measured by this
+/// plan's rules, whichever plan holds the earlier shift).
 pub(super) async fn check_no_collisions<C: allmenn_store::Connection>(
     transaction: &C,
     plan: &shift_plan::Model,
@@ -556,30 +557,54 @@ pub(super) async fn check_no_collisions<C: allmenn_store::Connection>(
     let others =
         repo::other_published_rosters(transaction, plan.district_id, plan.id, plan.start_date, plan.end_date)
             .await?;
-    let instants = |date: chrono::NaiveDate, code: &str| {
-        shift_types
-            .iter()
-            .find(|shift| shift.code == code)
-            .and_then(|shift| super::occurrence_instants(date, shift))
+    let rules = planning::rules(&lv::decode(&plan.rules));
+    let timed = |date: chrono::NaiveDate, code: &str| {
+        let shift = shift_types.iter().find(|shift| shift.code == code)?;
+        let (start, end) = super::occurrence_instants(date, shift)?;
+        Some((start, end, planning::shift_type(shift).min_rest_minutes(&rules)))
     };
+    // Every clash is named, overlaps first, a few at most.
+    let (mut overlaps, mut short_rests) = (Vec::new(), Vec::new());
     for (other, assignments) in &others {
         for theirs in assignments {
-            let Some((their_start, their_end)) = instants(theirs.date, &theirs.shift_type_code) else {
+            let Some((their_start, their_end, their_rest)) = timed(theirs.date, &theirs.shift_type_code)
+            else {
                 continue;
             };
             for ours in roster.iter().filter(|ours| ours.2 == theirs.staff_member_id) {
-                let Some((start, end)) = instants(ours.0, &ours.1) else { continue };
+                let Some((start, end, rest)) = timed(ours.0, &ours.1) else { continue };
+                let (ours_id, theirs_id) = (
+                    lv::occurrence_id(ours.0, &ours.1),
+                    lv::occurrence_id(theirs.date, &theirs.shift_type_code),
+                );
                 if start < their_end && their_start < end {
-                    return Err(StoreError::from(RuleViolation::BreaksHardRule(format!(
-                        "shift {} overlaps shift {} of the published plan {}",
-                        lv::occurrence_id(ours.0, &ours.1),
-                        lv::occurrence_id(theirs.date, &theirs.shift_type_code),
+                    overlaps.push(format!(
+                        "shift {ours_id} overlaps shift {theirs_id} of the published plan {}",
                         other.name
-                    )))
-                    .into());
+                    ));
+                } else if end <= their_start && (their_start - end).num_minutes() < rest {
+                    short_rests.push(format!(
+                        "shift {ours_id} leaves {} minutes of rest before shift {theirs_id} of the published plan {} ({rest} required)",
+                        (their_start - end).num_minutes(),
+                        other.name
+                    ));
+                } else if their_end <= start && (start - their_end).num_minutes() < their_rest {
+                    short_rests.push(format!(
+                        "shift {ours_id} leaves {} minutes of rest after shift {theirs_id} of the published plan {} ({their_rest} required)",
+                        (start - their_end).num_minutes(),
+                        other.name
+                    ));
                 }
             }
         }
+    }
+    let clashes: Vec<String> = overlaps.into_iter().chain(short_rests).collect();
+    if !clashes.is_empty() {
+        let mut summary = clashes.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
+        if clashes.len() > 5 {
+            summary.push_str(&format!("; and {} more", clashes.len() - 5));
+        }
+        return Err(StoreError::from(RuleViolation::BreaksHardRule(summary)).into());
     }
     Ok(())
 }
