@@ -1424,6 +1424,72 @@ async fn replanning_after_an_absence_moves_only_what_it_must(server: &TestServer
         removed.len()
     );
 
+    // Re-planned from the first Saturday: the shifts starting before it are kept as published, even
+    // that of a doctor who has since become unavailable on the first Wednesday, and the absent
+    // doctor still moves.
+    let frozen_until = period.day(5);
+    let wednesday = published
+        .shifts
+        .iter()
+        .find(|shift| shift.id == period.shift(2, "D"))
+        .and_then(|shift| shift.assignments.first())
+        .expect("someone holds the first Wednesday's day shift")
+        .staff_member_id
+        .clone();
+    client
+        .legevakt
+        .create_unavailability(pb::CreateUnavailabilityRequest {
+            request_id: String::new(),
+            unavailability: Some(pb::Unavailability {
+                staff_member_id: wednesday.clone(),
+                start_time: Some(period.midnight(2)),
+                end_time: Some(period.midnight(3)),
+                reason: pb::UnavailabilityReason::SickLeave.into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap();
+    let mut stream = client
+        .legevakt
+        .solve_shift_plan(pb::SolveShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            mode: pb::SolveMode::Replan.into(),
+            time_limit: Some(prost_types::Duration { seconds: 2, nanos: 0 }),
+            seed: Some(4),
+            replan_from_time: Some(period.midnight(5)),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut frozen = None;
+    while let Some(message) = stream.message().await.unwrap() {
+        frozen = message.solve;
+    }
+    let frozen = frozen.unwrap();
+    assert_eq!(frozen.state, pb::SolveState::Succeeded as i32);
+    let diff = client
+        .legevakt
+        .diff_shift_plan_versions(pb::DiffShiftPlanVersionsRequest {
+            plan_id: plan.id.clone(),
+            from_version: 0,
+            to_version: frozen.result_version,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(diff.changes.iter().any(|change| change.removed_staff_member_id == absent.id));
+    assert!(frozen.best_score.unwrap().hard_violations > 0, "the frozen shift keeps its unavailable doctor");
+    for change in &diff.changes {
+        let date = change.shift_id.split('.').next().unwrap();
+        assert!(
+            date >= frozen_until.to_string().as_str(),
+            "{} changed before the re-planning time",
+            change.shift_id
+        );
+    }
+
     // A second plan over the same fortnight, solved on its own, would put doctors on two shifts at
     // once: its publication is refused.
     let overlapping = create_plan(&mut client, &district.id, "Parallell").await;
