@@ -1819,19 +1819,55 @@ async fn concurrent_publications_on_two_replicas_never_double_book_a_doctor(serv
     replica.stop().await;
 }
 
-/// Rest counts across plans: a day shift starting when the doctor's night in another published plan
-/// ends is refused at publication, with the rest named; a day shift a day later is published.
+/// Rest and forbidden successions count across plans: a day shift starting when the doctor's night
+/// in another published plan ends, or an evening day shift within 24 hours of that night, is
+/// refused at publication with the rule named; a day shift a day later is published.
 async fn rest_after_a_shift_of_another_published_plan_is_kept(server: &TestServer) {
     let mut client = server.client().await;
     let district = district(&mut client).await;
+    // A day-category shift in the evening: after a night it keeps the rest, not the succession rule.
+    client
+        .legevakt
+        .create_shift_type(pb::CreateShiftTypeRequest {
+            request_id: String::new(),
+            shift_type: Some(pb::ShiftType {
+                district_id: district.id.clone(),
+                code: "DK".into(),
+                name: "Dag, sen".into(),
+                start_time: Some(pb::LocalTime { hours: 18, minutes: 0 }),
+                length_minutes: 240,
+                category: pb::ShiftCategory::Day.into(),
+                mode: pb::ShiftMode::OnSite.into(),
+                role: pb::ShiftRole::Doctor.into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap();
     let member = add_staff(&mut client, doctor(&district.id, "9600003", "Hvile", 1980, true)).await;
     let period = Period::next_spring();
-    let plan_with = |name: &'static str, shift_id: String| {
+    let plan_with = |name: &'static str, day: i64, code: &'static str| {
         let mut client = client.clone();
         let member = member.id.clone();
         let district_id = district.id.clone();
+        let (cover_date, shift_id) = (period.proto(day), period.shift(day, code));
         async move {
             let plan = create_plan(&mut client, &district_id, name).await;
+            client
+                .legevakt
+                .set_cover_requirements(pb::SetCoverRequirementsRequest {
+                    plan_id: plan.id.clone(),
+                    requirements: vec![pb::CoverRequirement {
+                        date: Some(cover_date),
+                        shift_type_code: code.into(),
+                        min_count: 0,
+                        preferred_count: 1,
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
             client
                 .legevakt
                 .edit_shift_plan(pb::EditShiftPlanRequest {
@@ -1856,10 +1892,15 @@ async fn rest_after_a_shift_of_another_published_plan_is_kept(server: &TestServe
                 .await
         }
     };
-    // Night 23:00–08:00 from day 1; a day shift 08:00 on day 2 leaves no rest, one on day 3 a day.
-    plan_with("Natt", period.shift(1, "N")).await.unwrap();
-    let refused = error(plan_with("Morgen", period.shift(2, "D")).await);
-    assert_eq!(refused.reason(), Some("HARD_RULE_VIOLATED"));
-    assert!(refused.to_string().contains("0 minutes of rest after"), "{refused}");
-    plan_with("Dagen etter", period.shift(3, "D")).await.unwrap();
+    // Night 23:00–08:00 from day 1; a day shift at 08:00 on day 2 leaves no rest; one at 18:00 on day
+    // 2 leaves ten hours, but a day shift may not follow a night within 24 hours; one at 08:00 on day 3
+    // comes a day later.
+    plan_with("Natt", 1, "N").await.unwrap();
+    let no_rest = error(plan_with("Morgen", 2, "D").await);
+    assert_eq!(no_rest.reason(), Some("HARD_RULE_VIOLATED"));
+    assert!(no_rest.to_string().contains("0 minutes of rest between"), "{no_rest}");
+    let succession = error(plan_with("Kveld", 2, "DK").await);
+    assert_eq!(succession.reason(), Some("HARD_RULE_VIOLATED"));
+    assert!(succession.to_string().contains("may not follow"), "{succession}");
+    plan_with("Dagen etter", 3, "D").await.unwrap();
 }

@@ -79,7 +79,7 @@ use uuid::Uuid;
 use crate::explain;
 use crate::plan::{
     Assignment, FORBIDDEN_SUCCESSION_WINDOW_MINUTES, PlanError, PlanInput, Profession, RequestKind,
-    ShiftCategory, ShiftOccurrence, ShiftRole,
+    ShiftCategory, ShiftOccurrence, ShiftRole, pair_clash,
 };
 
 /// Skill of doctors: required by DOCTOR shifts.
@@ -591,21 +591,14 @@ fn pair_breaks_rules(
     second_type: usize,
     second: Slot,
 ) -> bool {
-    let first_shift = &input.shift_types[first_type];
-    let second_shift = &input.shift_types[second_type];
-    if first.start < second.end && second.start < first.end {
-        return true;
-    }
-    let gap = (second.start - first.end).num_minutes();
-    if gap < first_shift.min_rest_minutes(&input.rules) {
-        return true;
-    }
-    gap < FORBIDDEN_SUCCESSION_WINDOW_MINUTES
-        && input
-            .rules
-            .forbidden_successions
-            .iter()
-            .any(|rule| rule.from == first_shift.category && rule.to == second_shift.category)
+    pair_clash(
+        &input.rules,
+        &input.shift_types[first_type],
+        (first.start, first.end),
+        &input.shift_types[second_type],
+        (second.start, second.end),
+    )
+    .is_some()
 }
 
 /// Forbidden successions with day offsets, from the real times of every date of the plan.

@@ -39,8 +39,9 @@ use chrono_tz::Europe::Oslo;
 use uuid::Uuid;
 
 use crate::plan::{
-    Assignment, ExemptionReason, FORBIDDEN_SUCCESSION_WINDOW_MINUTES, PlanError, PlanInput, Profession,
-    RequestKind, ShiftCategory, ShiftOccurrence, ShiftRole, StaffMember, occurrence_id,
+    Assignment, ExemptionReason, FORBIDDEN_SUCCESSION_WINDOW_MINUTES, PairClash, PlanError, PlanInput,
+    Profession, RequestKind, ShiftCategory, ShiftOccurrence, ShiftRole, StaffMember, occurrence_id,
+    pair_clash,
 };
 
 /// A constraint of the roster model (mirrors the proto's `ConstraintKind`).
@@ -607,51 +608,44 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
         // Pairs of shifts: overlap, rest, forbidden successions.
         for (position, first) in shifts.iter().enumerate() {
             let first_type = input.shift_type(&first.code).expect("occurrences have known codes");
-            let rest = first_type.min_rest_minutes(&input.rules);
-            let reach = rest.max(FORBIDDEN_SUCCESSION_WINDOW_MINUTES);
+            let reach = first_type.min_rest_minutes(&input.rules).max(FORBIDDEN_SUCCESSION_WINDOW_MINUTES);
             for second in &shifts[position + 1..] {
-                let gap = (second.start - first.end).num_minutes();
-                if gap >= reach {
+                if (second.start - first.end).num_minutes() >= reach {
                     break;
                 }
-                if first.overlaps(second) {
-                    violations.push(Violation::hard(
+                let second_type = input.shift_type(&second.code).expect("occurrences have known codes");
+                let clash = pair_clash(
+                    &input.rules,
+                    first_type,
+                    (first.start, first.end),
+                    second_type,
+                    (second.start, second.end),
+                );
+                let (kind, message) = match clash {
+                    None => continue,
+                    Some(PairClash::Overlap { minutes }) => (
                         ConstraintKind::Overlap,
-                        id,
-                        Some(second),
                         format!(
                             "{} on {} overlaps {} on {} by {}",
                             second.code,
                             second.date,
                             first.code,
                             first.date,
-                            hours((first.end.min(second.end) - second.start).num_minutes())
+                            hours(minutes)
                         ),
-                    ));
-                } else if gap < rest {
-                    violations.push(Violation::hard(
+                    ),
+                    Some(PairClash::Rest { gap, required }) => (
                         ConstraintKind::Rest,
-                        id,
-                        Some(second),
                         format!(
                             "{} rest after {} on {}, {} required",
                             hours(gap),
                             first.code,
                             first.date,
-                            hours(rest)
+                            hours(required)
                         ),
-                    ));
-                } else if gap < FORBIDDEN_SUCCESSION_WINDOW_MINUTES
-                    && input
-                        .rules
-                        .forbidden_successions
-                        .iter()
-                        .any(|rule| rule.from == first.category && rule.to == second.category)
-                {
-                    violations.push(Violation::hard(
+                    ),
+                    Some(PairClash::ForbiddenSuccession { gap }) => (
                         ConstraintKind::ForbiddenSuccession,
-                        id,
-                        Some(second),
                         format!(
                             "{} on {} starts {} after {} on {} ends: {} → {} is forbidden within 24 h",
                             second.code,
@@ -662,8 +656,9 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
                             first.category.name(),
                             second.category.name()
                         ),
-                    ));
-                }
+                    ),
+                };
+                violations.push(Violation::hard(kind, id, Some(second), message));
             }
         }
 

@@ -340,6 +340,60 @@ impl ShiftType {
     }
 }
 
+/// What one person working two shifts breaks: `first` starts no later than `second`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairClash {
+    /// The shifts overlap by this many minutes.
+    Overlap {
+        /// Minutes held twice.
+        minutes: i64,
+    },
+    /// Less rest after the first than its type requires.
+    Rest {
+        /// Minutes between the first's end and the second's start.
+        gap: i64,
+        /// Minutes required.
+        required: i64,
+    },
+    /// The second's category may not follow the first's within
+    /// [`FORBIDDEN_SUCCESSION_WINDOW_MINUTES`].
+    ForbiddenSuccession {
+        /// Minutes between the first's end and the second's start.
+        gap: i64,
+    },
+}
+
+/// The rule, if any, that working `first` (of type `first_type`, from `first_span.0` to
+/// `first_span.1`) and then `second` breaks: an overlap, then rest, then a forbidden succession.
+/// The one place the solver's compilation, the explanation and the checks across plans take these
+/// rules from.
+pub fn pair_clash(
+    rules: &PlanningRules,
+    first_type: &ShiftType,
+    first_span: (DateTime<Utc>, DateTime<Utc>),
+    second_type: &ShiftType,
+    second_span: (DateTime<Utc>, DateTime<Utc>),
+) -> Option<PairClash> {
+    let ((first_start, first_end), (second_start, second_end)) = (first_span, second_span);
+    debug_assert!(first_start <= second_start, "pairs are given in order of start");
+    if first_start < second_end && second_start < first_end {
+        return Some(PairClash::Overlap {
+            minutes: (first_end.min(second_end) - second_start).num_minutes(),
+        });
+    }
+    let gap = (second_start - first_end).num_minutes();
+    let required = first_type.min_rest_minutes(rules);
+    if gap < required {
+        return Some(PairClash::Rest { gap, required });
+    }
+    let forbidden = gap < FORBIDDEN_SUCCESSION_WINDOW_MINUTES
+        && rules
+            .forbidden_successions
+            .iter()
+            .any(|rule| rule.from == first_type.category && rule.to == second_type.category);
+    forbidden.then_some(PairClash::ForbiddenSuccession { gap })
+}
+
 /// The stored facts from which a doctor's competence to work alone is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct CompetenceFacts {

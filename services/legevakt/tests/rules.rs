@@ -499,3 +499,32 @@ fn invalid_input_is_rejected_with_fields() {
     let backwards = PlanInput::new(monday(), date(2026, 3, 1));
     assert_eq!(backwards.validate()[0].field, "last_date");
 }
+
+/// The pair rule every check shares: an overlap (with its minutes) comes before rest, rest before a
+/// forbidden succession, and a pair that keeps all three is no clash.
+#[test]
+fn a_pair_of_shifts_breaks_overlap_then_rest_then_succession() {
+    use allmenn_legevakt::plan::{PairClash, PlanningRules, pair_clash};
+    let rules = PlanningRules::default();
+    let types = standard_shift_types();
+    let by_code = |code: &str| types.iter().find(|shift| shift.code == code).unwrap();
+    let at = |day: u32, hour: u32| Utc.with_ymd_and_hms(2026, 11, day, hour, 0, 0).unwrap();
+    let (night, day_shift) = (by_code("N"), by_code("D"));
+    // A night 22:00–07:00 UTC, then shifts starting at various times after it.
+    let night_span = (at(2, 22), at(3, 7));
+    assert_eq!(
+        pair_clash(&rules, night, night_span, day_shift, (at(3, 5), at(3, 13))),
+        Some(PairClash::Overlap { minutes: 120 })
+    );
+    assert_eq!(
+        pair_clash(&rules, night, night_span, day_shift, (at(3, 10), at(3, 18))),
+        Some(PairClash::Rest { gap: 180, required: 8 * 60 })
+    );
+    // Ten hours of rest are enough, but a day shift may not follow a night within 24 hours.
+    assert_eq!(
+        pair_clash(&rules, night, night_span, day_shift, (at(3, 17), at(3, 21))),
+        Some(PairClash::ForbiddenSuccession { gap: 600 })
+    );
+    assert_eq!(pair_clash(&rules, night, night_span, by_code("K"), (at(3, 17), at(3, 23))), None);
+    assert_eq!(pair_clash(&rules, night, night_span, day_shift, (at(4, 7), at(4, 15))), None);
+}

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use allmenn_legevakt::plan as lp;
 use allmenn_proto::v1 as pb;
 use allmenn_store::{
     Resource, RuleViolation, StoreError,
@@ -545,9 +546,9 @@ pub(super) fn encode_rules(rules: pb::PlanningRules) -> Vec<u8> {
     lv::rules_with_defaults(Some(rules)).encode_to_vec()
 }
 
-/// Refuses a roster that would give someone a shift overlapping, or leaving less rest than required
-/// after, one of their shifts in another published plan of the district (rest is measured by this
-/// plan's rules, whichever plan holds the earlier shift).
+/// Refuses a roster that would give someone a shift that overlaps, leaves too little rest before or
+/// after, or forbiddenly follows or precedes one of their shifts in another published plan of the
+/// district (judged by this plan's rules, whichever plan holds the earlier shift).
 pub(super) async fn check_no_collisions<C: allmenn_store::Connection>(
     transaction: &C,
     plan: &shift_plan::Model,
@@ -560,45 +561,43 @@ pub(super) async fn check_no_collisions<C: allmenn_store::Connection>(
     let rules = planning::rules(&lv::decode(&plan.rules));
     let timed = |date: chrono::NaiveDate, code: &str| {
         let shift = shift_types.iter().find(|shift| shift.code == code)?;
-        let (start, end) = super::occurrence_instants(date, shift)?;
-        Some((start, end, planning::shift_type(shift).min_rest_minutes(&rules)))
+        let span = super::occurrence_instants(date, shift)?;
+        Some((span, planning::shift_type(shift), lv::occurrence_id(date, code)))
     };
     // Every clash is named, overlaps first, a few at most.
-    let (mut overlaps, mut short_rests) = (Vec::new(), Vec::new());
+    let (mut overlaps, mut others_broken) = (Vec::new(), Vec::new());
     for (other, assignments) in &others {
         for theirs in assignments {
-            let Some((their_start, their_end, their_rest)) = timed(theirs.date, &theirs.shift_type_code)
-            else {
-                continue;
-            };
+            let Some(their_shift) = timed(theirs.date, &theirs.shift_type_code) else { continue };
             for ours in roster.iter().filter(|ours| ours.2 == theirs.staff_member_id) {
-                let Some((start, end, rest)) = timed(ours.0, &ours.1) else { continue };
-                let (ours_id, theirs_id) = (
-                    lv::occurrence_id(ours.0, &ours.1),
-                    lv::occurrence_id(theirs.date, &theirs.shift_type_code),
-                );
-                if start < their_end && their_start < end {
-                    overlaps.push(format!(
-                        "shift {ours_id} overlaps shift {theirs_id} of the published plan {}",
-                        other.name
-                    ));
-                } else if end <= their_start && (their_start - end).num_minutes() < rest {
-                    short_rests.push(format!(
-                        "shift {ours_id} leaves {} minutes of rest before shift {theirs_id} of the published plan {} ({rest} required)",
-                        (their_start - end).num_minutes(),
-                        other.name
-                    ));
-                } else if their_end <= start && (start - their_end).num_minutes() < their_rest {
-                    short_rests.push(format!(
-                        "shift {ours_id} leaves {} minutes of rest after shift {theirs_id} of the published plan {} ({their_rest} required)",
-                        (start - their_end).num_minutes(),
-                        other.name
-                    ));
+                let Some(our_shift) = timed(ours.0, &ours.1) else { continue };
+                let ((first_span, first_type, first_id), (second_span, second_type, second_id)) =
+                    if our_shift.0.0 <= their_shift.0.0 {
+                        (&our_shift, &their_shift)
+                    } else {
+                        (&their_shift, &our_shift)
+                    };
+                let Some(clash) = lp::pair_clash(&rules, first_type, *first_span, second_type, *second_span)
+                else {
+                    continue;
+                };
+                let (ours_id, theirs_id) = (&our_shift.2, &their_shift.2);
+                let context = format!("of the published plan {}", other.name);
+                match clash {
+                    lp::PairClash::Overlap { .. } => {
+                        overlaps.push(format!("shift {ours_id} overlaps shift {theirs_id} {context}"));
+                    }
+                    lp::PairClash::Rest { gap, required } => others_broken.push(format!(
+                        "{gap} minutes of rest between shift {first_id} and shift {second_id} ({required} required; shift {theirs_id} is {context})"
+                    )),
+                    lp::PairClash::ForbiddenSuccession { .. } => others_broken.push(format!(
+                        "shift {second_id} may not follow shift {first_id} within 24 hours (shift {theirs_id} is {context})"
+                    )),
                 }
             }
         }
     }
-    let clashes: Vec<String> = overlaps.into_iter().chain(short_rests).collect();
+    let clashes: Vec<String> = overlaps.into_iter().chain(others_broken).collect();
     if !clashes.is_empty() {
         let mut summary = clashes.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
         if clashes.len() > 5 {
