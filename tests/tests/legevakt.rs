@@ -501,6 +501,7 @@ on_both_databases!(
     closing_the_stream_cancels_a_solve_started_without_a_request_id,
     concurrent_publications_on_two_replicas_never_double_book_a_doctor,
     rest_after_a_shift_of_another_published_plan_is_kept,
+    a_doctor_on_the_staff_of_two_districts_is_never_double_booked,
 );
 
 /// Staff for a realistic small district: 8 qualified doctors, 2 who need a bakvakt, 3 nurses.
@@ -1490,22 +1491,31 @@ async fn replanning_after_an_absence_moves_only_what_it_must(server: &TestServer
         );
     }
 
-    // A second plan over the same fortnight, solved on its own, would put doctors on two shifts at
-    // once: its publication is refused.
-    let overlapping = create_plan(&mut client, &district.id, "Parallell").await;
-    solve(&mut client, &overlapping.id, 1).await;
-    let collision = error(
-        client
-            .legevakt
-            .publish_shift_plan(pb::PublishShiftPlanRequest {
-                plan_id: overlapping.id.clone(),
-                acknowledge_violations: true,
-                ..Default::default()
-            })
-            .await,
+    // A second plan over the same fortnight: the shifts the doctors hold in the published plan bind
+    // its solve by the same pair rules (overlap, rest, forbidden successions), so its roster clashes
+    // with none of them, and it is published.
+    let parallel = create_plan(&mut client, &district.id, "Parallell").await;
+    let solved = solve(&mut client, &parallel.id, 1).await.pop().unwrap();
+    assert_eq!(solved.state, pb::SolveState::Succeeded as i32);
+    let explanation = client
+        .legevakt
+        .explain_shift_plan(pb::ExplainShiftPlanRequest { plan_id: parallel.id.clone(), version: 0 })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        explanation.violations.iter().all(|violation| !violation.message.contains("of the published plan")),
+        "no doctor is put on a shift that clashes with one held in the published plan"
     );
-    assert_eq!(collision.reason(), Some("HARD_RULE_VIOLATED"));
-    assert!(collision.to_string().contains("overlaps"), "{collision}");
+    client
+        .legevakt
+        .publish_shift_plan(pb::PublishShiftPlanRequest {
+            plan_id: parallel.id.clone(),
+            acknowledge_violations: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
 }
 
 /// A solve started with a request_id outlives its stream; a retry with the same id, here on
@@ -1749,6 +1759,46 @@ async fn closing_the_stream_cancels_a_solve_started_without_a_request_id(server:
     assert!(ended.result_version > 1, "the best roster so far is a new draft");
 }
 
+/// A draft of a new plan that puts `member` on the day shift of the period's second day.
+async fn draft_with_day_shift(client: &mut Client, district_id: &str, name: &str, member: &str) -> String {
+    let plan = create_plan(client, district_id, name).await;
+    client
+        .legevakt
+        .edit_shift_plan(pb::EditShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            edits: vec![pb::ShiftPlanEdit {
+                edit: Some(pb::shift_plan_edit::Edit::Assign(pb::ShiftAssignmentChange {
+                    shift_id: Period::next_spring().shift(1, "D"),
+                    staff_member_id: member.into(),
+                })),
+            }],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    plan.id
+}
+
+/// Publishes two plans at the same moment through two replicas; exactly one may succeed. Returns
+/// the other's refusal.
+async fn publish_both_at_once(server: &TestServer, client: &mut Client, plans: [&str; 2]) -> ClientError {
+    let replica = server.replica().await;
+    let mut other = replica.client().await;
+    let publish = |plan_id: &str| pb::PublishShiftPlanRequest {
+        plan_id: plan_id.into(),
+        acknowledge_violations: true,
+        ..Default::default()
+    };
+    let (first, second) = tokio::join!(
+        client.legevakt.publish_shift_plan(publish(plans[0])),
+        other.legevakt.publish_shift_plan(publish(plans[1])),
+    );
+    replica.stop().await;
+    let outcomes = [first.map(|_| ()), second.map(|_| ())];
+    assert_eq!(outcomes.iter().filter(|outcome| outcome.is_ok()).count(), 1, "{outcomes:?}");
+    ClientError::from(outcomes.into_iter().find_map(Result::err).unwrap())
+}
+
 /// Two plans of one district put the same doctor on the same day shift, and are published at the
 /// same moment through two replicas: one publication wins, the other is refused with the collision
 /// named, and the doctor holds the shift once.
@@ -1756,42 +1806,12 @@ async fn concurrent_publications_on_two_replicas_never_double_book_a_doctor(serv
     let mut client = server.client().await;
     let district = district(&mut client).await;
     let member = add_staff(&mut client, doctor(&district.id, "9600002", "Travel", 1980, true)).await;
-    let period = Period::next_spring();
     let mut plans = Vec::new();
     for name in ["Nord", "Sør"] {
-        let plan = create_plan(&mut client, &district.id, name).await;
-        client
-            .legevakt
-            .edit_shift_plan(pb::EditShiftPlanRequest {
-                plan_id: plan.id.clone(),
-                edits: vec![pb::ShiftPlanEdit {
-                    edit: Some(pb::shift_plan_edit::Edit::Assign(pb::ShiftAssignmentChange {
-                        shift_id: period.shift(1, "D"),
-                        staff_member_id: member.id.clone(),
-                    })),
-                }],
-                ..Default::default()
-            })
-            .await
-            .unwrap();
-        plans.push(plan.id);
+        plans.push(draft_with_day_shift(&mut client, &district.id, name, &member.id).await);
     }
-    let replica = server.replica().await;
-    let mut other = replica.client().await;
-    let publish = |plan_id: &String| pb::PublishShiftPlanRequest {
-        plan_id: plan_id.clone(),
-        acknowledge_violations: true,
-        ..Default::default()
-    };
-    let (first, second) = tokio::join!(
-        client.legevakt.publish_shift_plan(publish(&plans[0])),
-        other.legevakt.publish_shift_plan(publish(&plans[1])),
-    );
-    let outcomes = [first.map(|_| ()), second.map(|_| ())];
-    assert_eq!(outcomes.iter().filter(|outcome| outcome.is_ok()).count(), 1, "{outcomes:?}");
-    let refused = outcomes.into_iter().find_map(Result::err).unwrap();
-    let refused = ClientError::from(refused);
-    assert_eq!(refused.reason(), Some("HARD_RULE_VIOLATED"));
+    let refused = publish_both_at_once(server, &mut client, [&plans[0], &plans[1]]).await;
+    assert_eq!(refused.reason(), Some("OVERLAP_NOT_PUBLISHABLE"));
     assert!(refused.to_string().contains("overlaps"), "{refused}");
     let mut held = 0;
     for plan_id in &plans {
@@ -1816,7 +1836,6 @@ async fn concurrent_publications_on_two_replicas_never_double_book_a_doctor(serv
         }
     }
     assert_eq!(held, 1, "the doctor holds the day shift in exactly one published plan");
-    replica.stop().await;
 }
 
 /// Rest and forbidden successions count across plans: a day shift starting when the doctor's night
@@ -1846,7 +1865,8 @@ async fn rest_after_a_shift_of_another_published_plan_is_kept(server: &TestServe
         .unwrap();
     let member = add_staff(&mut client, doctor(&district.id, "9600003", "Hvile", 1980, true)).await;
     let period = Period::next_spring();
-    let plan_with = |name: &'static str, day: i64, code: &'static str| {
+    // Drafts first (once the night is published, an edit would already refuse the clash).
+    let draft = |name: &'static str, day: i64, code: &'static str| {
         let mut client = client.clone();
         let member = member.id.clone();
         let district_id = district.id.clone();
@@ -1882,25 +1902,80 @@ async fn rest_after_a_shift_of_another_published_plan_is_kept(server: &TestServe
                 })
                 .await
                 .unwrap();
+            plan.id
+        }
+    };
+    // Night 23:00–08:00 from day 1; a day shift at 08:00 on day 2 leaves no rest; one at 18:00 on day
+    // 2 leaves ten hours, but a day shift may not follow a night within 24 hours; one at 08:00 on day 3
+    // comes a day later.
+    let night = draft("Natt", 1, "N").await;
+    let morning = draft("Morgen", 2, "D").await;
+    let evening = draft("Kveld", 2, "DK").await;
+    let next_day = draft("Dagen etter", 3, "D").await;
+    let publish = |plan_id: String| {
+        let mut client = client.clone();
+        async move {
             client
                 .legevakt
                 .publish_shift_plan(pb::PublishShiftPlanRequest {
-                    plan_id: plan.id.clone(),
+                    plan_id,
                     acknowledge_violations: true,
                     ..Default::default()
                 })
                 .await
         }
     };
-    // Night 23:00–08:00 from day 1; a day shift at 08:00 on day 2 leaves no rest; one at 18:00 on day
-    // 2 leaves ten hours, but a day shift may not follow a night within 24 hours; one at 08:00 on day 3
-    // comes a day later.
-    plan_with("Natt", 1, "N").await.unwrap();
-    let no_rest = error(plan_with("Morgen", 2, "D").await);
+    publish(night).await.unwrap();
+    let no_rest = error(publish(morning).await);
     assert_eq!(no_rest.reason(), Some("HARD_RULE_VIOLATED"));
     assert!(no_rest.to_string().contains("0 minutes of rest between"), "{no_rest}");
-    let succession = error(plan_with("Kveld", 2, "DK").await);
+    let succession = error(publish(evening).await);
     assert_eq!(succession.reason(), Some("HARD_RULE_VIOLATED"));
     assert!(succession.to_string().contains("may not follow"), "{succession}");
-    plan_with("Dagen etter", 3, "D").await.unwrap();
+    publish(next_day.clone()).await.unwrap();
+
+    // Published, the night binds the doctor in every other plan: an edit that would clash with it is
+    // refused at once, naming it.
+    let later = create_plan(&mut client, &district.id, "Senere").await;
+    let refused = error(
+        client
+            .legevakt
+            .edit_shift_plan(pb::EditShiftPlanRequest {
+                plan_id: later.id.clone(),
+                edits: vec![pb::ShiftPlanEdit {
+                    edit: Some(pb::shift_plan_edit::Edit::Assign(pb::ShiftAssignmentChange {
+                        shift_id: period.shift(2, "D"),
+                        staff_member_id: member.id.clone(),
+                    })),
+                }],
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(refused.reason(), Some("HARD_RULE_VIOLATED"));
+    assert!(
+        refused
+            .to_string()
+            .contains(&format!("rest after {} of the published plan Natt", period.shift(1, "N"))),
+        "{refused}"
+    );
+}
+
+/// A doctor on the staff of two districts (one HPR number, two staff records) is put on the same
+/// day shift by both, and both plans are published at once through two replicas: one wins, the
+/// other is refused with the other district's plan named.
+async fn a_doctor_on_the_staff_of_two_districts_is_never_double_booked(server: &TestServer) {
+    let mut client = server.client().await;
+    let mut plans = Vec::new();
+    for name in ["Nord", "Sør"] {
+        let district = district(&mut client).await;
+        let member = add_staff(&mut client, doctor(&district.id, "9600004", "Tosted", 1980, true)).await;
+        plans.push(draft_with_day_shift(&mut client, &district.id, name, &member.id).await);
+    }
+    let refused = publish_both_at_once(server, &mut client, [&plans[0], &plans[1]]).await;
+    assert_eq!(refused.reason(), Some("OVERLAP_NOT_PUBLISHABLE"));
+    assert!(
+        refused.to_string().contains("overlaps") && refused.to_string().contains("Fjordbyen"),
+        "{refused}"
+    );
 }

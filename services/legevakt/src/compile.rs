@@ -363,7 +363,10 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
                     _ => false,
                 };
                 let unavailable =
-                    member.unavailability.iter().any(|span| span.overlaps(slot.start, slot.end));
+                    member.unavailability.iter().any(|span| span.overlaps(slot.start, slot.end))
+                        || member.held_elsewhere.iter().any(|held| {
+                            held.clash(&input.rules, shift_type, (slot.start, slot.end)).is_some()
+                        });
                 let unsupervisable = shift_type.role == ShiftRole::Doctor
                     && member.profession == Profession::Doctor
                     && !independent

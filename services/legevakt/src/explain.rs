@@ -603,6 +603,63 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
                     ),
                 ));
             }
+            // Shifts held in other published plans keep the same pair rules with this plan's.
+            let occurrence_type = input.shift_type(&occurrence.code).expect("occurrences have known codes");
+            for held in &member.held_elsewhere {
+                let Some((clash, held_first)) =
+                    held.clash(&input.rules, occurrence_type, (occurrence.start, occurrence.end))
+                else {
+                    continue;
+                };
+                let (kind, message) = match clash {
+                    PairClash::Overlap { minutes } => (
+                        ConstraintKind::Overlap,
+                        format!(
+                            "{} on {} overlaps {} by {}",
+                            occurrence.code,
+                            occurrence.date,
+                            held.label,
+                            hours(minutes)
+                        ),
+                    ),
+                    PairClash::Rest { gap, required } if held_first => (
+                        ConstraintKind::Rest,
+                        format!("{} rest after {}, {} required", hours(gap), held.label, hours(required)),
+                    ),
+                    PairClash::Rest { gap, required } => (
+                        ConstraintKind::Rest,
+                        format!(
+                            "{} rest after {} on {} before {}, {} required",
+                            hours(gap),
+                            occurrence.code,
+                            occurrence.date,
+                            held.label,
+                            hours(required)
+                        ),
+                    ),
+                    PairClash::ForbiddenSuccession { gap } => (
+                        ConstraintKind::ForbiddenSuccession,
+                        if held_first {
+                            format!(
+                                "{} on {} starts {} after {} ends: forbidden within 24 h",
+                                occurrence.code,
+                                occurrence.date,
+                                hours(gap),
+                                held.label
+                            )
+                        } else {
+                            format!(
+                                "{} starts {} after {} on {} ends: forbidden within 24 h",
+                                held.label,
+                                hours(gap),
+                                occurrence.code,
+                                occurrence.date
+                            )
+                        },
+                    ),
+                };
+                violations.push(Violation::hard(kind, id, Some(occurrence), message));
+            }
         }
 
         // Pairs of shifts: overlap, rest, forbidden successions.

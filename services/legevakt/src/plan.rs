@@ -394,6 +394,38 @@ pub fn pair_clash(
     forbidden.then_some(PairClash::ForbiddenSuccession { gap })
 }
 
+/// A shift a person holds in another published plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldShift {
+    /// Exact start.
+    pub start: DateTime<Utc>,
+    /// Exact end.
+    pub end: DateTime<Utc>,
+    /// Its type (in the other plan's district).
+    pub shift_type: ShiftType,
+    /// How explanations name it, e.g. "2027-03-22.N of the published plan Vår".
+    pub label: String,
+}
+
+impl HeldShift {
+    /// The pair rule a shift of `shift_type` from `span.0` to `span.1` would break with this one,
+    /// in whichever order the two come, and whether this one comes first.
+    pub fn clash(
+        &self,
+        rules: &PlanningRules,
+        shift_type: &ShiftType,
+        span: (DateTime<Utc>, DateTime<Utc>),
+    ) -> Option<(PairClash, bool)> {
+        if self.start <= span.0 {
+            pair_clash(rules, &self.shift_type, (self.start, self.end), shift_type, span)
+                .map(|clash| (clash, true))
+        } else {
+            pair_clash(rules, shift_type, span, &self.shift_type, (self.start, self.end))
+                .map(|clash| (clash, false))
+        }
+    }
+}
+
 /// The stored facts from which a doctor's competence to work alone is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct CompetenceFacts {
@@ -511,6 +543,9 @@ pub struct StaffMember {
     pub exemptions: Vec<Exemption>,
     /// Spans of unavailability.
     pub unavailability: Vec<Unavailability>,
+    /// Shifts the person holds in other published plans (of this district or another) around the
+    /// period: this plan's shifts must keep the pair rules with them.
+    pub held_elsewhere: Vec<HeldShift>,
     /// Running fairness balance carried into this plan (points above (+) or below (−) the fair
     /// share).
     pub fairness_balance: f64,

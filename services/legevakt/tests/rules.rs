@@ -6,8 +6,8 @@ mod common;
 use allmenn_legevakt::compile::{HARD_AS_SOFT_WEIGHT, compile};
 use allmenn_legevakt::explain::{ConstraintKind, Explanation, explain};
 use allmenn_legevakt::plan::{
-    Exemption, ExemptionReason, FairnessRates, PlanInput, ShiftCategory, ShiftMode, ShiftOccurrence,
-    ShiftRole, StaffLimits, StaffMember, Unavailability, occurrence_id, parse_occurrence_id,
+    Exemption, ExemptionReason, FairnessRates, HeldShift, PlanInput, ShiftCategory, ShiftMode,
+    ShiftOccurrence, ShiftRole, StaffLimits, StaffMember, Unavailability, occurrence_id, parse_occurrence_id,
 };
 use allmenn_scheduler::evaluate::{HardRule, SoftKind, evaluate};
 use allmenn_scheduler::model::ForbiddenSuccession;
@@ -127,6 +127,34 @@ fn unavailability_overlapping_a_shift_is_detected() {
     let mut unavailable = compiled.model().employees()[0].unavailable.clone();
     unavailable.sort_unstable();
     assert_eq!(unavailable, vec![(0, 0), (0, 1), (0, 3)]);
+}
+
+#[test]
+fn a_shift_held_in_another_published_plan_binds_by_the_pair_rules() {
+    // A night in another plan, Sunday 23:00 to Monday 08:00.
+    let start = Oslo.with_ymd_and_hms(2026, 3, 1, 23, 0, 0).unwrap().with_timezone(&Utc);
+    let end = Oslo.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap().with_timezone(&Utc);
+    let night = standard_shift_types().into_iter().find(|shift| shift.code == "N").unwrap();
+    let member = StaffMember {
+        held_elsewhere: vec![HeldShift {
+            start,
+            end,
+            shift_type: night,
+            label: "2026-03-01.N of the published plan Februar".into(),
+        }],
+        ..doctor(1, "Ola", "Nordmann", true)
+    };
+    let mut input = one_doctor_plan(member, monday(), monday());
+    input.assignments = vec![assign(monday(), "D", id(1))];
+    let explanation = explain(&input, &input.assignments).unwrap();
+    assert_eq!(hard_kinds(&explanation), vec![ConstraintKind::Rest]);
+    let message = &explanation.hard_violations().next().unwrap().message;
+    assert!(message.contains("after 2026-03-01.N of the published plan Februar"), "{message}");
+    // D and BV start at 08:00 with no rest; K at 16:00 has its eight hours, N at 23:00 more.
+    let compiled = compile(&input).unwrap();
+    let mut unavailable = compiled.model().employees()[0].unavailable.clone();
+    unavailable.sort_unstable();
+    assert_eq!(unavailable, vec![(0, 0), (0, 3)]);
 }
 
 #[test]

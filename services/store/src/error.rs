@@ -105,10 +105,11 @@ pub enum RuleViolation {
         /// The plan's published version.
         published: i32,
     },
-    /// A shift can never be held twice at once, so such a roster cannot be published even when
-    /// its other violations are acknowledged.
-    #[error("the version has overlapping shifts for one person; it cannot be published")]
-    OverlapNotPublishable,
+    /// A shift can never be held twice at once, so a roster that gives someone overlapping shifts
+    /// (in itself or with their shifts in other published plans) is not published even when its
+    /// other violations are acknowledged.
+    #[error("the version gives a person overlapping shifts; it cannot be published: {0}")]
+    OverlapNotPublishable(String),
     /// A published roster holds shifts of this type, so its times, category, mode and role are fixed.
     #[error(
         "published rosters hold shifts of this type; its times, category, mode and role cannot change (create a new shift type)"
@@ -181,7 +182,7 @@ impl RuleViolation {
             RuleViolation::ExemptionDerived => "EXEMPTION_DERIVED",
             RuleViolation::ShiftTypeInUse => "SHIFT_TYPE_IN_USE",
             RuleViolation::ShiftTypeInPublishedRoster => "SHIFT_TYPE_IN_PUBLISHED_ROSTER",
-            RuleViolation::OverlapNotPublishable => "OVERLAP_NOT_PUBLISHABLE",
+            RuleViolation::OverlapNotPublishable(_) => "OVERLAP_NOT_PUBLISHABLE",
             RuleViolation::SolveRunning => "SOLVE_ALREADY_RUNNING",
             RuleViolation::SolveFinished => "SOLVE_NOT_RUNNING",
             RuleViolation::RequestsClosed => "REQUEST_WINDOW_CLOSED",
@@ -284,7 +285,7 @@ mod tests {
             | RuleViolation::ExemptionDerived
             | RuleViolation::ShiftTypeInUse
             | RuleViolation::ShiftTypeInPublishedRoster
-            | RuleViolation::OverlapNotPublishable
+            | RuleViolation::OverlapNotPublishable(_)
             | RuleViolation::SolveRunning
             | RuleViolation::SolveFinished
             | RuleViolation::RequestsClosed
@@ -312,7 +313,7 @@ mod tests {
             RuleViolation::ExemptionDerived,
             RuleViolation::ShiftTypeInUse,
             RuleViolation::ShiftTypeInPublishedRoster,
-            RuleViolation::OverlapNotPublishable,
+            RuleViolation::OverlapNotPublishable("D on 2026-03-02".to_owned()),
             RuleViolation::SolveRunning,
             RuleViolation::SolveFinished,
             RuleViolation::RequestsClosed,

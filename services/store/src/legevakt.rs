@@ -981,6 +981,45 @@ pub async fn lock_exemption<C: ConnectionTrait>(
     .await
 }
 
+/// The same people (by HPR number) as `staff_ids` of `district_id`, as staff of other districts:
+/// pairs of (the staff member here, the staff member there). Every staff row of these people, in
+/// every district, is locked for the transaction (in id order), so that publications in two
+/// districts that share a person serialise on that person.
+pub async fn lock_same_people_elsewhere<C: ConnectionTrait>(
+    transaction: &C,
+    district_id: Uuid,
+    staff_ids: &[Uuid],
+) -> Result<Vec<(Uuid, staff_member::Model)>, StoreError> {
+    let here = staff_member::Entity::find()
+        .filter(staff_member::Column::DistrictId.eq(district_id))
+        .filter(staff_member::Column::Id.is_in(staff_ids.iter().copied()))
+        .all(transaction)
+        .await
+        .map_err(StoreError::from_db)?;
+    let numbers: Vec<&str> =
+        here.iter().map(|member| member.hpr_number.as_str()).filter(|number| !number.is_empty()).collect();
+    if numbers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let everywhere = locked(
+        staff_member::Entity::find()
+            .filter(staff_member::Column::HprNumber.is_in(numbers))
+            .order_by_asc(staff_member::Column::Id),
+        transaction.get_database_backend(),
+    )
+    .all(transaction)
+    .await
+    .map_err(StoreError::from_db)?;
+    Ok(everywhere
+        .into_iter()
+        .filter(|there| there.district_id != district_id)
+        .filter_map(|there| {
+            let member = here.iter().find(|member| member.hpr_number == there.hpr_number)?;
+            Some((member.id, there))
+        })
+        .collect())
+}
+
 /// The published rosters of a district's other plans whose periods come within a week of
 /// `[first, last]`: what a new publication must not collide with.
 pub async fn other_published_rosters<C: ConnectionTrait>(

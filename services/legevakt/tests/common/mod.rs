@@ -117,6 +117,7 @@ pub(crate) fn doctor(number: u128, given: &str, family: &str, independent: bool)
         valid_to: None,
         exemptions: Vec::new(),
         unavailability: Vec::new(),
+        held_elsewhere: Vec::new(),
         fairness_balance: 0.0,
     }
 }

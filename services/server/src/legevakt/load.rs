@@ -11,6 +11,9 @@ use allmenn_store::{
 use chrono::{Duration, NaiveTime};
 use uuid::Uuid;
 
+use allmenn_legevakt::plan as lp;
+
+use super::{convert as lv, planning};
 use crate::error::ApiError;
 
 /// A plan with its district's data and one version's roster.
@@ -31,6 +34,9 @@ pub(super) struct LoadedPlan {
     pub(super) published: Vec<plan_assignment::Model>,
     /// The district's fairness ledger, without this plan's own entries.
     pub(super) ledger: Vec<fairness_adjustment::Model>,
+    /// The shifts the plan's staff hold in other published plans around its period, which bind
+    /// them like unavailability.
+    pub(super) held_elsewhere: Vec<HeldElsewhere>,
 }
 
 /// Loads `plan_id` at `version` (0 = the newest).
@@ -82,7 +88,7 @@ pub(super) async fn load_with(
     // Shifts may end a few days after the period's last start (a weekend block); look one week beyond.
     let from = crate::legevakt::oslo_midnight(plan.start_date);
     let to = crate::legevakt::oslo_midnight(plan.end_date + Duration::days(8));
-    let unavailability = repo::unavailability_of(connection, ids, from, to).await?;
+    let unavailability = repo::unavailability_of(connection, ids.clone(), from, to).await?;
     let cover = repo::list_cover(connection, plan.id, None, None).await?;
     let requests = repo::list_requests(connection, plan.id, None).await?;
     let published = if plan.published_version > 0 {
@@ -95,6 +101,7 @@ pub(super) async fn load_with(
         .into_iter()
         .filter(|entry| entry.plan_id != Some(plan.id))
         .collect();
+    let held_elsewhere = held_elsewhere(connection, &plan, &ids, &shift_types).await?;
     Ok(LoadedPlan {
         district,
         plan,
@@ -108,10 +115,77 @@ pub(super) async fn load_with(
         assignments,
         published,
         ledger,
+        held_elsewhere,
     })
 }
 
 /// Midnight at the start of a date in Norway, as an instant.
 pub(super) fn midnight(date: chrono::NaiveDate) -> Option<chrono::DateTime<chrono::Utc>> {
     allmenn_domain::shift_time::oslo_instant(date.and_time(NaiveTime::MIN))
+}
+
+/// A shift a person holds in another published plan, in this district or another.
+#[derive(Clone, Debug)]
+pub(super) struct HeldElsewhere {
+    /// The person as staff of this plan's district.
+    pub(super) person: Uuid,
+    pub(super) span: (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
+    pub(super) shift_type: lp::ShiftType,
+    pub(super) shift_id: String,
+    pub(super) plan_name: String,
+}
+
+/// The shifts `people` (staff of `plan`'s district) hold in published plans other than `plan`,
+/// around its period: in other plans of the district, and as staff of other districts (the same
+/// HPR number). In a transaction, the people's staff rows in every district stay locked.
+pub(super) async fn held_elsewhere<C: allmenn_store::Connection>(
+    transaction: &C,
+    plan: &shift_plan::Model,
+    people: &[Uuid],
+    shift_types: &[shift_type::Model],
+) -> Result<Vec<HeldElsewhere>, ApiError> {
+    let mut held = Vec::new();
+    let mut add = |person: Uuid,
+                   assignment: &plan_assignment::Model,
+                   types: &[shift_type::Model],
+                   plan_name: &str| {
+        let Some(shift) = types.iter().find(|shift| shift.code == assignment.shift_type_code) else { return };
+        let Some(span) = super::occurrence_instants(assignment.date, shift) else { return };
+        held.push(HeldElsewhere {
+            person,
+            span,
+            shift_type: planning::shift_type(shift),
+            shift_id: lv::occurrence_id(assignment.date, &assignment.shift_type_code),
+            plan_name: plan_name.to_owned(),
+        });
+    };
+    let here =
+        repo::other_published_rosters(transaction, plan.district_id, plan.id, plan.start_date, plan.end_date)
+            .await?;
+    for (other, assignments) in &here {
+        for assignment in assignments {
+            add(assignment.staff_member_id, assignment, shift_types, &other.name);
+        }
+    }
+    let elsewhere = repo::lock_same_people_elsewhere(transaction, plan.district_id, people).await?;
+    let districts: std::collections::BTreeSet<Uuid> =
+        elsewhere.iter().map(|(_, there)| there.district_id).collect();
+    for district in districts {
+        let types = repo::list_shift_types(transaction, district).await?;
+        let name = repo::get_district(transaction, district).await?.name;
+        let rosters =
+            repo::other_published_rosters(transaction, district, Uuid::nil(), plan.start_date, plan.end_date)
+                .await?;
+        for (other, assignments) in &rosters {
+            for assignment in assignments {
+                let Some((person, _)) =
+                    elsewhere.iter().find(|(_, there)| there.id == assignment.staff_member_id)
+                else {
+                    continue;
+                };
+                add(*person, assignment, &types, &format!("{} ({name})", other.name));
+            }
+        }
+    }
+    Ok(held)
 }

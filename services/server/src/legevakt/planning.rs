@@ -179,6 +179,17 @@ pub(super) fn input(loaded: &LoadedPlan, roster: &[AssignmentRow]) -> lp::PlanIn
                     .filter(|span| span.staff_member_id == member.id)
                     .map(|span| lp::Unavailability { start: span.start_time, end: span.end_time })
                     .collect(),
+                held_elsewhere: loaded
+                    .held_elsewhere
+                    .iter()
+                    .filter(|held| held.person == member.id)
+                    .map(|held| lp::HeldShift {
+                        start: held.span.0,
+                        end: held.span.1,
+                        shift_type: held.shift_type.clone(),
+                        label: format!("{} of the published plan {}", held.shift_id, held.plan_name),
+                    })
+                    .collect(),
                 fairness_balance: loaded
                     .ledger
                     .iter()

@@ -373,8 +373,14 @@ pub(super) async fn publish(
         return Err(StoreError::from(RuleViolation::HardViolationsNotAcknowledged).into());
     }
     let evaluated = planning::evaluate(&loaded, &rows(&loaded.assignments))?;
-    if evaluated.violations.iter().any(|violation| violation.kind == pb::ConstraintKind::Overlap as i32) {
-        return Err(StoreError::from(RuleViolation::OverlapNotPublishable).into());
+    let overlaps: Vec<&str> = evaluated
+        .violations
+        .iter()
+        .filter(|violation| violation.kind == pb::ConstraintKind::Overlap as i32)
+        .map(|violation| violation.message.as_str())
+        .collect();
+    if !overlaps.is_empty() {
+        return Err(StoreError::from(RuleViolation::OverlapNotPublishable(summary(&overlaps))).into());
     }
     let ledger = fairness_ledger(loaded.district.id, plan_id, &loaded.plan.name, version.version, &evaluated);
     let note = request.note.clone();
@@ -547,63 +553,65 @@ pub(super) fn encode_rules(rules: pb::PlanningRules) -> Vec<u8> {
 }
 
 /// Refuses a roster that would give someone a shift that overlaps, leaves too little rest before or
-/// after, or forbiddenly follows or precedes one of their shifts in another published plan of the
-/// district (judged by this plan's rules, whichever plan holds the earlier shift).
+/// after, or forbiddenly follows or precedes one of their shifts in another published plan, of this
+/// district or of another where they are also on the staff (judged by this plan's rules, whichever
+/// plan holds the earlier shift).
 pub(super) async fn check_no_collisions<C: allmenn_store::Connection>(
     transaction: &C,
     plan: &shift_plan::Model,
     roster: &[AssignmentRow],
     shift_types: &[allmenn_store::entity::legevakt::shift_type::Model],
 ) -> Result<(), ApiError> {
-    let others =
-        repo::other_published_rosters(transaction, plan.district_id, plan.id, plan.start_date, plan.end_date)
-            .await?;
+    let people: BTreeSet<Uuid> = roster.iter().map(|row| row.2).collect();
+    let people: Vec<Uuid> = people.into_iter().collect();
+    let held = load::held_elsewhere(transaction, plan, &people, shift_types).await?;
     let rules = planning::rules(&lv::decode(&plan.rules));
-    let timed = |date: chrono::NaiveDate, code: &str| {
-        let shift = shift_types.iter().find(|shift| shift.code == code)?;
-        let span = super::occurrence_instants(date, shift)?;
-        Some((span, planning::shift_type(shift), lv::occurrence_id(date, code)))
-    };
-    // Every clash is named, overlaps first, a few at most.
+    // Every clash is named, a few at most.
     let (mut overlaps, mut others_broken) = (Vec::new(), Vec::new());
-    for (other, assignments) in &others {
-        for theirs in assignments {
-            let Some(their_shift) = timed(theirs.date, &theirs.shift_type_code) else { continue };
-            for ours in roster.iter().filter(|ours| ours.2 == theirs.staff_member_id) {
-                let Some(our_shift) = timed(ours.0, &ours.1) else { continue };
-                let ((first_span, first_type, first_id), (second_span, second_type, second_id)) =
-                    if our_shift.0.0 <= their_shift.0.0 {
-                        (&our_shift, &their_shift)
-                    } else {
-                        (&their_shift, &our_shift)
-                    };
-                let Some(clash) = lp::pair_clash(&rules, first_type, *first_span, second_type, *second_span)
-                else {
-                    continue;
-                };
-                let (ours_id, theirs_id) = (&our_shift.2, &their_shift.2);
-                let context = format!("of the published plan {}", other.name);
-                match clash {
-                    lp::PairClash::Overlap { .. } => {
-                        overlaps.push(format!("shift {ours_id} overlaps shift {theirs_id} {context}"));
-                    }
-                    lp::PairClash::Rest { gap, required } => others_broken.push(format!(
-                        "{gap} minutes of rest between shift {first_id} and shift {second_id} ({required} required; shift {theirs_id} is {context})"
-                    )),
-                    lp::PairClash::ForbiddenSuccession { .. } => others_broken.push(format!(
-                        "shift {second_id} may not follow shift {first_id} within 24 hours (shift {theirs_id} is {context})"
-                    )),
+    for theirs in &held {
+        for ours in roster.iter().filter(|ours| ours.2 == theirs.person) {
+            let Some(shift) = shift_types.iter().find(|shift| shift.code == ours.1) else { continue };
+            let Some(span) = super::occurrence_instants(ours.0, shift) else { continue };
+            let our_type = planning::shift_type(shift);
+            let ours_id = lv::occurrence_id(ours.0, &ours.1);
+            let (first, second) = if span.0 <= theirs.span.0 {
+                ((span, &our_type, &ours_id), (theirs.span, &theirs.shift_type, &theirs.shift_id))
+            } else {
+                ((theirs.span, &theirs.shift_type, &theirs.shift_id), (span, &our_type, &ours_id))
+            };
+            let Some(clash) = lp::pair_clash(&rules, first.1, first.0, second.1, second.0) else { continue };
+            let (theirs_id, context) =
+                (&theirs.shift_id, format!("of the published plan {}", theirs.plan_name));
+            let (first_id, second_id) = (first.2, second.2);
+            match clash {
+                lp::PairClash::Overlap { .. } => {
+                    overlaps.push(format!("shift {ours_id} overlaps shift {theirs_id} {context}"));
                 }
+                lp::PairClash::Rest { gap, required } => others_broken.push(format!(
+                    "{gap} minutes of rest between shift {first_id} and shift {second_id} ({required} required; shift {theirs_id} is {context})"
+                )),
+                lp::PairClash::ForbiddenSuccession { .. } => others_broken.push(format!(
+                    "shift {second_id} may not follow shift {first_id} within 24 hours (shift {theirs_id} is {context})"
+                )),
             }
         }
     }
-    let clashes: Vec<String> = overlaps.into_iter().chain(others_broken).collect();
-    if !clashes.is_empty() {
-        let mut summary = clashes.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
-        if clashes.len() > 5 {
-            summary.push_str(&format!("; and {} more", clashes.len() - 5));
-        }
-        return Err(StoreError::from(RuleViolation::BreaksHardRule(summary)).into());
+    // An overlap is refused as the publication's own check refuses it (whichever sees it first
+    // under concurrent publications); rest and successions as any broken hard rule.
+    if !overlaps.is_empty() {
+        return Err(StoreError::from(RuleViolation::OverlapNotPublishable(summary(&overlaps))).into());
+    }
+    if !others_broken.is_empty() {
+        return Err(StoreError::from(RuleViolation::BreaksHardRule(summary(&others_broken))).into());
     }
     Ok(())
+}
+
+/// The first few of `items`, with how many more there are.
+fn summary(items: &[impl AsRef<str>]) -> String {
+    let mut summary = items.iter().take(5).map(AsRef::as_ref).collect::<Vec<_>>().join("; ");
+    if items.len() > 5 {
+        summary.push_str(&format!("; and {} more", items.len() - 5));
+    }
+    summary
 }
