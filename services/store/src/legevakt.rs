@@ -982,13 +982,14 @@ pub async fn lock_exemption<C: ConnectionTrait>(
 }
 
 /// The same people (by HPR number) as `staff_ids` of `district_id`, as staff of other districts:
-/// pairs of (the staff member here, the staff member there). Every staff row of these people, in
-/// every district, is locked for the transaction (in id order), so that publications in two
-/// districts that share a person serialise on that person.
-pub async fn lock_same_people_elsewhere<C: ConnectionTrait>(
+/// pairs of (the staff member here, the staff member there). With `lock`, every staff row of these
+/// people, in every district, is locked for the transaction (in id order), so that publications in
+/// two districts that share a person serialise on that person.
+pub async fn same_people_elsewhere<C: ConnectionTrait>(
     transaction: &C,
     district_id: Uuid,
     staff_ids: &[Uuid],
+    lock: bool,
 ) -> Result<Vec<(Uuid, staff_member::Model)>, StoreError> {
     let here = staff_member::Entity::find()
         .filter(staff_member::Column::DistrictId.eq(district_id))
@@ -1001,15 +1002,11 @@ pub async fn lock_same_people_elsewhere<C: ConnectionTrait>(
     if numbers.is_empty() {
         return Ok(Vec::new());
     }
-    let everywhere = locked(
-        staff_member::Entity::find()
-            .filter(staff_member::Column::HprNumber.is_in(numbers))
-            .order_by_asc(staff_member::Column::Id),
-        transaction.get_database_backend(),
-    )
-    .all(transaction)
-    .await
-    .map_err(StoreError::from_db)?;
+    let query = staff_member::Entity::find()
+        .filter(staff_member::Column::HprNumber.is_in(numbers))
+        .order_by_asc(staff_member::Column::Id);
+    let query = if lock { locked(query, transaction.get_database_backend()) } else { query };
+    let everywhere = query.all(transaction).await.map_err(StoreError::from_db)?;
     Ok(everywhere
         .into_iter()
         .filter(|there| there.district_id != district_id)

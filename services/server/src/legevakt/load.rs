@@ -101,7 +101,7 @@ pub(super) async fn load_with(
         .into_iter()
         .filter(|entry| entry.plan_id != Some(plan.id))
         .collect();
-    let held_elsewhere = held_elsewhere(connection, &plan, &ids, &shift_types).await?;
+    let held_elsewhere = held_elsewhere(connection, &plan, &ids, &shift_types, false).await?;
     Ok(LoadedPlan {
         district,
         plan,
@@ -137,12 +137,14 @@ pub(super) struct HeldElsewhere {
 
 /// The shifts `people` (staff of `plan`'s district) hold in published plans other than `plan`,
 /// around its period: in other plans of the district, and as staff of other districts (the same
-/// HPR number). In a transaction, the people's staff rows in every district stay locked.
+/// HPR number). With `lock` (in a transaction that publishes), the people's staff rows in every
+/// district stay locked until it ends.
 pub(super) async fn held_elsewhere<C: allmenn_store::Connection>(
     transaction: &C,
     plan: &shift_plan::Model,
     people: &[Uuid],
     shift_types: &[shift_type::Model],
+    lock: bool,
 ) -> Result<Vec<HeldElsewhere>, ApiError> {
     let mut held = Vec::new();
     let mut add = |person: Uuid,
@@ -167,7 +169,7 @@ pub(super) async fn held_elsewhere<C: allmenn_store::Connection>(
             add(assignment.staff_member_id, assignment, shift_types, &other.name);
         }
     }
-    let elsewhere = repo::lock_same_people_elsewhere(transaction, plan.district_id, people).await?;
+    let elsewhere = repo::same_people_elsewhere(transaction, plan.district_id, people, lock).await?;
     let districts: std::collections::BTreeSet<Uuid> =
         elsewhere.iter().map(|(_, there)| there.district_id).collect();
     for district in districts {

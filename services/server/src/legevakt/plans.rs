@@ -564,7 +564,7 @@ pub(super) async fn check_no_collisions<C: allmenn_store::Connection>(
 ) -> Result<(), ApiError> {
     let people: BTreeSet<Uuid> = roster.iter().map(|row| row.2).collect();
     let people: Vec<Uuid> = people.into_iter().collect();
-    let held = load::held_elsewhere(transaction, plan, &people, shift_types).await?;
+    let held = load::held_elsewhere(transaction, plan, &people, shift_types, true).await?;
     let rules = planning::rules(&lv::decode(&plan.rules));
     // Every clash is named, a few at most.
     let (mut overlaps, mut others_broken) = (Vec::new(), Vec::new());
