@@ -1,5 +1,6 @@
 //! Loading everything one plan version depends on, in one read-only pass over the store.
 
+use allmenn_legevakt::plan as lp;
 use allmenn_store::{
     Store,
     entity::legevakt::{
@@ -10,8 +11,6 @@ use allmenn_store::{
 };
 use chrono::{Duration, NaiveTime};
 use uuid::Uuid;
-
-use allmenn_legevakt::plan as lp;
 
 use super::{convert as lv, planning};
 use crate::error::ApiError;
@@ -35,7 +34,7 @@ pub(super) struct LoadedPlan {
     /// The district's fairness ledger, without this plan's own entries.
     pub(super) ledger: Vec<fairness_adjustment::Model>,
     /// The shifts the plan's staff hold in other published plans around its period, which bind
-    /// them like unavailability.
+    /// them by the same pair rules as the plan's own shifts.
     pub(super) held_elsewhere: Vec<HeldElsewhere>,
 }
 
@@ -129,9 +128,13 @@ pub(super) fn midnight(date: chrono::NaiveDate) -> Option<chrono::DateTime<chron
 pub(super) struct HeldElsewhere {
     /// The person as staff of this plan's district.
     pub(super) person: Uuid,
+    /// Its exact start and end.
     pub(super) span: (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
+    /// Its type, as its own district defines it.
     pub(super) shift_type: lp::ShiftType,
+    /// Its occurrence id (date and code).
     pub(super) shift_id: String,
+    /// The plan holding it, with its district's name when that is another district.
     pub(super) plan_name: String,
 }
 
