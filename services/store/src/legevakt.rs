@@ -483,7 +483,14 @@ pub async fn publish_version<C: ConnectionTrait>(
         // new version) would silently undo it: the published version must be among its ancestors.
         let mut ancestor = version.base_version;
         while ancestor > plan.published_version {
-            ancestor = get_version(transaction, plan.id, ancestor).await?.base_version;
+            // A base always comes before its version; a lineage that breaks that, or loses a
+            // version, does not reach the published one.
+            let base = match get_version(transaction, plan.id, ancestor).await {
+                Ok(found) => found.base_version,
+                Err(StoreError::NotFound(_)) => 0,
+                Err(other) => return Err(other),
+            };
+            ancestor = if base < ancestor { base } else { 0 };
         }
         if ancestor != plan.published_version {
             return Err(RuleViolation::DraftBehindPublished { published: plan.published_version }.into());
@@ -528,16 +535,47 @@ pub fn solve_abandoned(solve: &plan_solve::Model, now: DateTime<Utc>) -> bool {
         && now.signed_duration_since(heartbeat).to_std().is_ok_and(|silent| silent > SOLVE_ABANDONED_AFTER)
 }
 
-/// Records that a running solve was abandoned ([`solve_abandoned`]).
+/// Records that a running solve was abandoned ([`solve_abandoned`]), unless it has moved on since
+/// `solve` was read (recorded progress, or ended): then it is left alone. Returns the row as it is.
 pub async fn end_abandoned_solve<C: ConnectionTrait>(
     connection: &C,
-    mut solve: plan_solve::Model,
+    solve: plan_solve::Model,
     now: DateTime<Utc>,
 ) -> Result<plan_solve::Model, StoreError> {
-    solve.state = "failed".to_owned();
-    solve.ended_at = Some(now);
-    solve.message = "abandoned: the server running it stopped recording progress".to_owned();
-    save_solve(connection, solve).await
+    plan_solve::Entity::update_many()
+        .col_expr(plan_solve::Column::State, Expr::value("failed"))
+        .col_expr(plan_solve::Column::EndedAt, Expr::value(now))
+        .col_expr(
+            plan_solve::Column::Message,
+            Expr::value("abandoned: the server running it stopped recording progress"),
+        )
+        .filter(plan_solve::Column::Id.eq(solve.id))
+        .filter(plan_solve::Column::State.eq("running"))
+        .filter(plan_solve::Column::ElapsedMs.eq(solve.elapsed_ms))
+        .exec(connection)
+        .await
+        .map_err(StoreError::from_db)?;
+    get_solve(connection, solve.id).await
+}
+
+/// Records a running solve's progress; false (and nothing written) when it is no longer running,
+/// that is, when another replica has ended it as abandoned.
+pub async fn record_solve_progress<C: ConnectionTrait>(
+    connection: &C,
+    solve: &plan_solve::Model,
+) -> Result<bool, StoreError> {
+    let result = plan_solve::Entity::update_many()
+        .col_expr(plan_solve::Column::ElapsedMs, Expr::value(solve.elapsed_ms))
+        .col_expr(plan_solve::Column::BestHardViolations, Expr::value(solve.best_hard_violations))
+        .col_expr(plan_solve::Column::BestObjective, Expr::value(solve.best_objective))
+        .col_expr(plan_solve::Column::TimeToBestMs, Expr::value(solve.time_to_best_ms))
+        .col_expr(plan_solve::Column::Iterations, Expr::value(solve.iterations))
+        .filter(plan_solve::Column::Id.eq(solve.id))
+        .filter(plan_solve::Column::State.eq("running"))
+        .exec(connection)
+        .await
+        .map_err(StoreError::from_db)?;
+    Ok(result.rows_affected > 0)
 }
 
 /// The running solve of a plan, if any.
@@ -898,29 +936,31 @@ pub async fn shift_type_in_published_roster<C: ConnectionTrait>(
         .into_iter()
         .map(|plan| plan.id)
         .collect();
-    let published = plan_version::Entity::find()
-        .filter(plan_version::Column::PlanId.is_in(plans))
+    let published: std::collections::HashSet<(Uuid, i32)> = plan_version::Entity::find()
+        .filter(plan_version::Column::PlanId.is_in(plans.clone()))
         .filter(plan_version::Column::State.ne("draft"))
         .all(connection)
         .await
-        .map_err(StoreError::from_db)?;
+        .map_err(StoreError::from_db)?
+        .into_iter()
+        .map(|version| (version.plan_id, version.version))
+        .collect();
     if published.is_empty() {
         return Ok(false);
     }
-    let versions = published.iter().fold(Condition::any(), |any, version| {
-        any.add(
-            Condition::all()
-                .add(plan_assignment::Column::PlanId.eq(version.plan_id))
-                .add(plan_assignment::Column::Version.eq(version.version)),
-        )
-    });
-    let held = plan_assignment::Entity::find()
+    // The versions whose rosters hold the type, each once; few next to the assignments.
+    let holding: Vec<(Uuid, i32)> = plan_assignment::Entity::find()
+        .select_only()
+        .column(plan_assignment::Column::PlanId)
+        .column(plan_assignment::Column::Version)
+        .distinct()
+        .filter(plan_assignment::Column::PlanId.is_in(plans))
         .filter(plan_assignment::Column::ShiftTypeCode.eq(shift.code.as_str()))
-        .filter(versions)
-        .one(connection)
+        .into_tuple()
+        .all(connection)
         .await
         .map_err(StoreError::from_db)?;
-    Ok(held.is_some())
+    Ok(holding.iter().any(|key| published.contains(key)))
 }
 
 /// Deletes a shift type that no plan uses (in cover or in a roster).

@@ -393,6 +393,11 @@ pub(super) async fn publish(
                 // Publications in one district serialise on the district row, so that the check for
                 // shifts colliding with other plans' published rosters holds across replicas.
                 repo::lock_district(tx, plan.district_id, None).await?;
+                // The roster was judged by the shift types read before the lock: if one was
+                // redefined meanwhile, the caller reads the plan again.
+                if repo::list_shift_types(tx, plan.district_id).await? != shift_types {
+                    return Err(StoreError::EtagMismatch.into());
+                }
                 check_no_collisions(tx, &plan, &published_rows, &shift_types).await?;
                 // Re-read under the lock: a concurrent publication may have changed the version's state.
                 let version = repo::get_version(tx, plan_id, version.version).await?;

@@ -147,6 +147,8 @@ pub(super) async fn solve(
             reason: "SOLVER_BUSY",
         })?;
 
+    // The elapsed time recorded as the heartbeat counts from the instant recorded as the start.
+    let started = Instant::now();
     let row = plan_solve::Model {
         id: Uuid::now_v7(),
         plan_id,
@@ -212,17 +214,22 @@ pub(super) async fn solve(
             sender.clone(),
             shutting_down,
             detached,
+            started,
         )
         .await;
         let message = match final_state {
             Ok(solve) => Ok(pb::SolveShiftPlanResponse { solve: Some(lv::solve_message(&solve)) }),
             Err(error) => {
-                // Record the failure so that GetShiftPlanSolve tells the truth.
-                let mut failed = solve;
-                failed.state = "failed".to_owned();
-                failed.ended_at = Some(Utc::now());
-                failed.message = "the solve failed; see the server log".to_owned();
-                let _ = repo::save_solve(store.connection(), failed).await;
+                // Record the failure so that GetShiftPlanSolve tells the truth, unless another
+                // replica has already ended the solve as abandoned (and said so).
+                if repo::get_solve(store.connection(), solve.id).await.is_ok_and(|row| row.state == "running")
+                {
+                    let mut failed = solve;
+                    failed.state = "failed".to_owned();
+                    failed.ended_at = Some(Utc::now());
+                    failed.message = "the solve failed; see the server log".to_owned();
+                    let _ = repo::save_solve(store.connection(), failed).await;
+                }
                 Err(Status::from(error))
             }
         };
@@ -290,6 +297,7 @@ async fn run(
     sender: mpsc::Sender<Result<pb::SolveShiftPlanResponse, Status>>,
     shutting_down: Arc<AtomicBool>,
     detached: bool,
+    started: Instant,
 ) -> Result<plan_solve::Model, ApiError> {
     let cancel = Arc::new(AtomicBool::new(false));
     let (progress_sender, progress) = watch::channel(Snapshot::default());
@@ -305,8 +313,10 @@ async fn run(
             });
         })
     });
-    let started = Instant::now();
     let mut cancelled_by_client = false;
+    // Set when another replica has ended this solve as abandoned (its heartbeat was late): it then
+    // stops and stores nothing.
+    let mut ended_elsewhere = false;
     let mut ticker = tokio::time::interval(interval);
     // Progress is recorded, and the cancel flag read, at the heartbeat whatever the stream's interval,
     // so that other replicas can tell a running solve from an abandoned one.
@@ -329,7 +339,10 @@ async fn run(
                     cancelled_by_client = true;
                     cancel.store(true, Ordering::Relaxed);
                 }
-                solve = repo::save_solve(store.connection(), solve.clone()).await.unwrap_or(solve);
+                if matches!(repo::record_solve_progress(store.connection(), &solve).await, Ok(false)) {
+                    ended_elsewhere = true;
+                    cancel.store(true, Ordering::Relaxed);
+                }
             }
             _ = ticker.tick() => {
                 record(&mut solve, *progress.borrow());
@@ -357,6 +370,11 @@ async fn run(
     let roster = planning::roster_rows(&outcome.assignments);
     let transaction = store.begin_write().await?;
     let plan = repo::lock_plan(&transaction, solve.plan_id, None).await?;
+    if ended_elsewhere || repo::get_solve(&transaction, solve.id).await?.state != "running" {
+        return Err(ApiError::Internal(
+            "the solve was ended as abandoned while it ran; its result is not stored",
+        ));
+    }
     let (_, version) = repo::add_version(
         &transaction,
         plan,

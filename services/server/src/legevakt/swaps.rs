@@ -392,7 +392,21 @@ pub(super) async fn act<M: prost::Message>(
             if let Some(Applied { published_version: published, roster, evaluated, shift_types }) = applied {
                 let plan = repo::lock_plan(tx, swap.plan_id, None).await?;
                 repo::lock_district(tx, plan.district_id, None).await?;
-                super::plans::check_no_collisions(tx, &plan, &roster, &shift_types).await?;
+                if repo::list_shift_types(tx, plan.district_id).await? != shift_types {
+                    // A shift type was redefined since validation: validate again.
+                    return Err(StoreError::EtagMismatch.into());
+                }
+                // Only the people the swap moves are checked against their shifts elsewhere: a
+                // clash someone else already has (say, under rules changed since) is not this
+                // swap's to settle.
+                let involved = [
+                    Some(swap.requester_staff_member_id),
+                    swap.counterparty_staff_member_id,
+                    swap.claimant_staff_member_id,
+                ];
+                let moved: Vec<allmenn_store::legevakt::AssignmentRow> =
+                    roster.iter().filter(|row| involved.contains(&Some(row.2))).cloned().collect();
+                super::plans::check_no_collisions(tx, &plan, &moved, &shift_types).await?;
                 if plan.published_version != published {
                     // Another publication happened since validation: validate again on the new roster.
                     return Err(StoreError::EtagMismatch.into());

@@ -359,6 +359,9 @@ pub(super) async fn update_shift_type(
     let checked = violations.into_result(|| checked)?;
     let updated = idempotency::run(&service.store, "UpdateShiftType", &request.request_id, &request, |tx| {
         Box::pin(async move {
+            // The district row first, as publications take it: a redefinition and a publication of
+            // a roster holding the type serialise.
+            repo::lock_district(tx, district_id, None).await?;
             let locked = repo::lock_shift_type(tx, district_id, &checked.code, expected).await?;
             let redefines = (
                 checked.start_minute,
