@@ -497,6 +497,7 @@ on_both_databases!(
     replanning_after_an_absence_moves_only_what_it_must,
     a_retried_solve_attaches_to_the_first,
     a_solve_abandoned_by_its_replica_stops_blocking_its_plan,
+    a_live_solve_ended_elsewhere_as_abandoned_stops_and_stores_nothing,
     overlapping_shifts_are_never_published,
     closing_the_stream_cancels_a_solve_started_without_a_request_id,
     concurrent_publications_on_two_replicas_never_double_book_a_doctor,
@@ -1978,4 +1979,67 @@ async fn a_doctor_on_the_staff_of_two_districts_is_never_double_booked(server: &
         refused.to_string().contains("overlaps") && refused.to_string().contains("Fjordbyen"),
         "{refused}"
     );
+}
+
+/// A solve that another replica ended as abandoned (its heartbeat was late, say while the database
+/// was unreachable) is not revived by its next heartbeat: it stops, stores no draft, and its row
+/// keeps saying why it ended.
+async fn a_live_solve_ended_elsewhere_as_abandoned_stops_and_stores_nothing(server: &TestServer) {
+    use allmenn_store::entity::legevakt::plan_solve;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let mut client = server.client().await;
+    let district = district(&mut client).await;
+    staff(&mut client, &district.id).await;
+    let plan = create_plan(&mut client, &district.id, "Ended elsewhere").await;
+    let mut stream = client
+        .legevakt
+        .solve_shift_plan(pb::SolveShiftPlanRequest {
+            request_id: "ended-elsewhere".into(),
+            plan_id: plan.id.clone(),
+            time_limit: Some(prost_types::Duration { seconds: 600, nanos: 0 }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let running = stream.message().await.unwrap().unwrap().solve.unwrap();
+    assert_eq!(running.state, pb::SolveState::Running as i32);
+    // What another replica's end_abandoned_solve writes.
+    let connection = sea_orm::Database::connect(server.database_url()).await.unwrap();
+    plan_solve::Entity::update_many()
+        .col_expr(plan_solve::Column::State, Expr::value("failed"))
+        .col_expr(plan_solve::Column::Message, Expr::value("abandoned: ended by the test"))
+        .filter(plan_solve::Column::Id.eq(uuid::Uuid::parse_str(&running.id).unwrap()))
+        .exec(&connection)
+        .await
+        .unwrap();
+    connection.close().await.unwrap();
+    // The stream ends once the solve has noticed, at its next heartbeat.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        match tokio::time::timeout_at(deadline, stream.message()).await {
+            Ok(Ok(Some(_))) => continue,
+            Ok(_) => break,
+            Err(_) => panic!("the solve ran on for a minute after it was ended elsewhere"),
+        }
+    }
+    let ended = client
+        .legevakt
+        .get_shift_plan_solve(pb::GetShiftPlanSolveRequest { solve_id: running.id.clone() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(ended.state, pb::SolveState::Failed as i32);
+    assert_eq!(ended.result_version, 0, "no draft was stored");
+    let versions = client
+        .legevakt
+        .list_shift_plan_versions(pb::ListShiftPlanVersionsRequest {
+            plan_id: plan.id.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .versions;
+    assert_eq!(versions.len(), 1, "only the version the plan was created with");
 }
