@@ -503,6 +503,7 @@ on_both_databases!(
     concurrent_publications_on_two_replicas_never_double_book_a_doctor,
     rest_after_a_shift_of_another_published_plan_is_kept,
     a_doctor_on_the_staff_of_two_districts_is_never_double_booked,
+    a_swap_is_judged_by_the_people_it_moves,
 );
 
 /// Staff for a realistic small district: 8 qualified doctors, 2 who need a bakvakt, 3 nurses.
@@ -2042,4 +2043,129 @@ async fn a_live_solve_ended_elsewhere_as_abandoned_stops_and_stores_nothing(serv
         .into_inner()
         .versions;
     assert_eq!(versions.len(), 1, "only the version the plan was created with");
+}
+
+/// A swap approval checks the people it moves against their shifts in other plans, not everyone
+/// on the plan: a clash someone else has (here, after the plan's rest rule was raised) does not
+/// block it.
+async fn a_swap_is_judged_by_the_people_it_moves(server: &TestServer) {
+    let mut client = server.client().await;
+    let district = district(&mut client).await;
+    let [night_worker, giver, taker] = [("9600011", "Natt"), ("9600012", "Gir"), ("9600013", "Tar")];
+    let mut ids = Vec::new();
+    for (hpr, name) in [night_worker, giver, taker] {
+        ids.push(add_staff(&mut client, doctor(&district.id, hpr, name, 1980, true)).await.id);
+    }
+    let period = Period::next_spring();
+    let publish = |plan_id: &str| pb::PublishShiftPlanRequest {
+        plan_id: plan_id.into(),
+        acknowledge_violations: true,
+        ..Default::default()
+    };
+    // The night worker's night from day 1 in one plan; in another, their day shift on day 3 and the
+    // giver's on day 5.
+    let nights = create_plan(&mut client, &district.id, "Netter").await.id;
+    client
+        .legevakt
+        .edit_shift_plan(pb::EditShiftPlanRequest {
+            plan_id: nights.clone(),
+            edits: vec![pb::ShiftPlanEdit {
+                edit: Some(pb::shift_plan_edit::Edit::Assign(pb::ShiftAssignmentChange {
+                    shift_id: period.shift(1, "N"),
+                    staff_member_id: ids[0].clone(),
+                })),
+            }],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    client.legevakt.publish_shift_plan(publish(&nights)).await.unwrap();
+    let days = create_plan(&mut client, &district.id, "Dager").await;
+    client
+        .legevakt
+        .edit_shift_plan(pb::EditShiftPlanRequest {
+            plan_id: days.id.clone(),
+            edits: [(3, &ids[0]), (5, &ids[1])]
+                .map(|(day, member)| pb::ShiftPlanEdit {
+                    edit: Some(pb::shift_plan_edit::Edit::Assign(pb::ShiftAssignmentChange {
+                        shift_id: period.shift(day, "D"),
+                        staff_member_id: member.clone(),
+                    })),
+                })
+                .to_vec(),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    client.legevakt.publish_shift_plan(publish(&days.id)).await.unwrap();
+    // Rest of 30 hours: the night worker's day shift, 24 hours after the night, now clashes with it.
+    let current = client
+        .legevakt
+        .get_shift_plan(pb::GetShiftPlanRequest { plan_id: days.id.clone(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    let rules = pb::PlanningRules { min_rest_hours_on_site: Some(30), ..current.rules.clone().unwrap() };
+    client
+        .legevakt
+        .update_shift_plan(pb::UpdateShiftPlanRequest {
+            plan: Some(pb::ShiftPlan { id: days.id.clone(), rules: Some(rules), ..Default::default() }),
+            update_mask: Some(prost_types::FieldMask { paths: vec!["rules".into()] }),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    // The giver hands the day-5 shift to the taker, who has no other shift.
+    let swap = client
+        .legevakt
+        .create_shift_swap(pb::CreateShiftSwapRequest {
+            request_id: String::new(),
+            swap: Some(pb::ShiftSwap {
+                plan_id: days.id.clone(),
+                kind: pb::ShiftSwapKind::GiveAway.into(),
+                requester_staff_member_id: ids[1].clone(),
+                offered_shift_id: period.shift(5, "D"),
+                counterparty_staff_member_id: ids[2].clone(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let accepted = client
+        .legevakt
+        .accept_shift_swap(pb::AcceptShiftSwapRequest {
+            swap_id: swap.id.clone(),
+            acting_staff_member_id: ids[2].clone(),
+            etag: swap.etag.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let approved = client
+        .legevakt
+        .approve_shift_swap(pb::ApproveShiftSwapRequest {
+            swap_id: swap.id.clone(),
+            etag: accepted.etag.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(approved.state, pb::ShiftSwapState::Approved as i32);
+    // The clash the night worker has is still there, and still named.
+    let explanation = client
+        .legevakt
+        .explain_shift_plan(pb::ExplainShiftPlanRequest { plan_id: days.id.clone(), version: 0 })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        explanation.violations.iter().any(|violation| violation.kind == pb::ConstraintKind::Rest as i32
+            && violation.staff_member_id == ids[0]
+            && violation.message.contains("of the published plan Netter")),
+        "{:?}",
+        explanation.violations
+    );
 }
