@@ -606,18 +606,22 @@ async fn create_plan(client: &mut Client, district_id: &str, name: &str) -> pb::
 
 /// Runs a solve to the end and returns every progress message.
 async fn solve(client: &mut Client, plan_id: &str, seconds: i64) -> Vec<pb::ShiftPlanSolve> {
-    let mut stream = client
-        .legevakt
-        .solve_shift_plan(pb::SolveShiftPlanRequest {
+    solve_with(
+        client,
+        pb::SolveShiftPlanRequest {
             plan_id: plan_id.into(),
             time_limit: Some(prost_types::Duration { seconds, nanos: 0 }),
             seed: Some(7),
             progress_interval: Some(prost_types::Duration { seconds: 0, nanos: 200_000_000 }),
             ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
+        },
+    )
+    .await
+}
+
+/// Runs the solve `request` asks for to the end and returns every progress message.
+async fn solve_with(client: &mut Client, request: pb::SolveShiftPlanRequest) -> Vec<pb::ShiftPlanSolve> {
+    let mut stream = client.legevakt.solve_shift_plan(request).await.unwrap().into_inner();
     let mut messages = Vec::new();
     while let Some(message) = stream.message().await.unwrap() {
         messages.push(message.solve.unwrap());
@@ -1383,25 +1387,16 @@ async fn replanning_after_an_absence_moves_only_what_it_must(server: &TestServer
         .into_inner();
     assert!(!absence.affected_shifts.is_empty());
 
-    let mut stream = client
-        .legevakt
-        .solve_shift_plan(pb::SolveShiftPlanRequest {
-            plan_id: plan.id.clone(),
-            mode: pb::SolveMode::Replan.into(),
-            time_limit: Some(prost_types::Duration { seconds: 3, nanos: 0 }),
-            seed: Some(3),
-            // Nothing is frozen: the plan lies in the future.
-            replan_from_time: Some(period.midnight(0)),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    let mut last = None;
-    while let Some(message) = stream.message().await.unwrap() {
-        last = message.solve;
-    }
-    let last = last.unwrap();
+    let replan = |seconds: i64, seed: u64, from_day: i64| pb::SolveShiftPlanRequest {
+        plan_id: plan.id.clone(),
+        mode: pb::SolveMode::Replan.into(),
+        time_limit: Some(prost_types::Duration { seconds, nanos: 0 }),
+        seed: Some(seed),
+        replan_from_time: Some(period.midnight(from_day)),
+        ..Default::default()
+    };
+    // Nothing is frozen: the plan lies in the future.
+    let last = solve_with(&mut client, replan(3, 3, 0)).await.pop().unwrap();
     assert_eq!(last.state, pb::SolveState::Succeeded as i32);
     assert_eq!(last.best_score.unwrap().hard_violations, 0);
     let diff = client
@@ -1453,24 +1448,7 @@ async fn replanning_after_an_absence_moves_only_what_it_must(server: &TestServer
         })
         .await
         .unwrap();
-    let mut stream = client
-        .legevakt
-        .solve_shift_plan(pb::SolveShiftPlanRequest {
-            plan_id: plan.id.clone(),
-            mode: pb::SolveMode::Replan.into(),
-            time_limit: Some(prost_types::Duration { seconds: 2, nanos: 0 }),
-            seed: Some(4),
-            replan_from_time: Some(period.midnight(5)),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    let mut frozen = None;
-    while let Some(message) = stream.message().await.unwrap() {
-        frozen = message.solve;
-    }
-    let frozen = frozen.unwrap();
+    let frozen = solve_with(&mut client, replan(2, 4, 5)).await.pop().unwrap();
     assert_eq!(frozen.state, pb::SolveState::Succeeded as i32);
     let diff = client
         .legevakt
