@@ -1172,3 +1172,52 @@ pub(super) fn parse_occurrence_id(
     }
     parsed
 }
+
+#[cfg(test)]
+mod tests {
+    use allmenn_proto::v1 as pb;
+    use chrono::NaiveDate;
+
+    use super::cover_from_template;
+
+    fn row(day: pb::DayOfWeek, code: &str, count: i32) -> pb::CoverTemplateRow {
+        pb::CoverTemplateRow {
+            day_of_week: day.into(),
+            shift_type_code: code.into(),
+            min_count: count,
+            preferred_count: count,
+        }
+    }
+
+    /// Easter week 2027: Maundy Thursday (25 March) and Good Friday take the template's holiday
+    /// rows, the Wednesday before its own; without holiday rows a holiday takes Sunday's.
+    #[test]
+    fn public_holidays_take_the_holiday_rows_or_else_sundays() {
+        let date = |day: u32| NaiveDate::from_ymd_opt(2027, 3, day).unwrap();
+        let mut template = pb::WeeklyCoverTemplate {
+            rows: vec![
+                row(pb::DayOfWeek::Wednesday, "D", 1),
+                row(pb::DayOfWeek::Thursday, "D", 1),
+                row(pb::DayOfWeek::Friday, "D", 1),
+                row(pb::DayOfWeek::Sunday, "S", 3),
+            ],
+            holiday_rows: vec![row(pb::DayOfWeek::Unspecified, "H", 2)],
+        };
+        let plan = uuid::Uuid::nil();
+        let on = |rows: &[allmenn_store::entity::legevakt::cover_requirement::Model], day: u32| {
+            rows.iter()
+                .filter(|row| row.date == date(day))
+                .map(|row| (row.shift_type_code.clone(), row.min_count))
+                .collect::<Vec<_>>()
+        };
+        let rows = cover_from_template(plan, date(24), date(26), &template);
+        assert_eq!(on(&rows, 24), [("D".to_owned(), 1)]);
+        assert_eq!(on(&rows, 25), [("H".to_owned(), 2)]);
+        assert_eq!(on(&rows, 26), [("H".to_owned(), 2)]);
+        template.holiday_rows.clear();
+        let rows = cover_from_template(plan, date(24), date(26), &template);
+        assert_eq!(on(&rows, 24), [("D".to_owned(), 1)]);
+        assert_eq!(on(&rows, 25), [("S".to_owned(), 3)]);
+        assert_eq!(on(&rows, 26), [("S".to_owned(), 3)]);
+    }
+}
