@@ -80,26 +80,29 @@ pub(crate) async fn district(client: &mut Client) -> pb::LegevaktDistrict {
             pb::ShiftRole::Nurse,
         ),
     ] {
-        client
-            .legevakt
-            .create_shift_type(pb::CreateShiftTypeRequest {
-                request_id: String::new(),
-                shift_type: Some(pb::ShiftType {
-                    district_id: district_id.clone(),
-                    code: code.into(),
-                    name: name.into(),
-                    start_time: Some(pb::LocalTime { hours, minutes: 0 }),
-                    length_minutes: length,
-                    category: category.into(),
-                    mode: mode.into(),
-                    role: role.into(),
-                    ..Default::default()
-                }),
-            })
-            .await
-            .unwrap();
+        let shift = pb::ShiftType {
+            district_id: district_id.clone(),
+            code: code.into(),
+            name: name.into(),
+            start_time: Some(pb::LocalTime { hours, minutes: 0 }),
+            length_minutes: length,
+            category: category.into(),
+            mode: mode.into(),
+            role: role.into(),
+            ..Default::default()
+        };
+        create_shift_type(client, shift).await;
     }
     district
+}
+
+/// Creates a shift type.
+async fn create_shift_type(client: &mut Client, shift: pb::ShiftType) {
+    client
+        .legevakt
+        .create_shift_type(pb::CreateShiftTypeRequest { request_id: String::new(), shift_type: Some(shift) })
+        .await
+        .unwrap();
 }
 
 /// Adds a staff member and returns it as stored.
@@ -1825,24 +1828,18 @@ async fn rest_after_a_shift_of_another_published_plan_is_kept(server: &TestServe
     let mut client = server.client().await;
     let district = district(&mut client).await;
     // A day-category shift in the evening: after a night it keeps the rest, not the succession rule.
-    client
-        .legevakt
-        .create_shift_type(pb::CreateShiftTypeRequest {
-            request_id: String::new(),
-            shift_type: Some(pb::ShiftType {
-                district_id: district.id.clone(),
-                code: "DK".into(),
-                name: "Dag, sen".into(),
-                start_time: Some(pb::LocalTime { hours: 18, minutes: 0 }),
-                length_minutes: 240,
-                category: pb::ShiftCategory::Day.into(),
-                mode: pb::ShiftMode::OnSite.into(),
-                role: pb::ShiftRole::Doctor.into(),
-                ..Default::default()
-            }),
-        })
-        .await
-        .unwrap();
+    let late_day = pb::ShiftType {
+        district_id: district.id.clone(),
+        code: "DK".into(),
+        name: "Dag, sen".into(),
+        start_time: Some(pb::LocalTime { hours: 18, minutes: 0 }),
+        length_minutes: 240,
+        category: pb::ShiftCategory::Day.into(),
+        mode: pb::ShiftMode::OnSite.into(),
+        role: pb::ShiftRole::Doctor.into(),
+        ..Default::default()
+    };
+    create_shift_type(&mut client, late_day).await;
     let member = add_staff(&mut client, doctor(&district.id, "9600003", "Hvile", 1980, true)).await;
     let period = Period::next_spring();
     // Drafts first (once the night is published, an edit would already refuse the clash).
