@@ -507,6 +507,7 @@ on_both_databases!(
     rest_after_a_shift_of_another_published_plan_is_kept,
     a_doctor_on_the_staff_of_two_districts_is_never_double_booked,
     a_swap_is_judged_by_the_people_it_moves,
+    a_solve_that_reaches_its_bound_ends_early_and_says_so,
 );
 
 /// Staff for a realistic small district: 8 qualified doctors, 2 who need a bakvakt, 3 nurses.
@@ -1583,6 +1584,7 @@ async fn left_running(server: &TestServer, plan_id: &str, silent_for: chrono::Du
         started_at: chrono::Utc::now() - silent_for - chrono::Duration::seconds(5),
         ended_at: None,
         message: String::new(),
+        proven_optimal: false,
     };
     row.into_active_model().insert(&connection).await.unwrap();
     connection.close().await.unwrap();
@@ -2143,4 +2145,58 @@ async fn a_swap_is_judged_by_the_people_it_moves(server: &TestServer) {
         "{:?}",
         explanation.violations
     );
+}
+
+/// A plan with nothing to cover costs nothing empty, which no roster beats: the solve ends long
+/// before its limit and says the result is optimal. A plan with a cost no roster avoids, and
+/// fairness to weigh, is not called optimal, and its time to best is within its run.
+async fn a_solve_that_reaches_its_bound_ends_early_and_says_so(server: &TestServer) {
+    let mut client = server.client().await;
+    let district = district(&mut client).await;
+    staff(&mut client, &district.id).await;
+    let staffed = create_plan(&mut client, &district.id, "Bemannet").await;
+    let empty = create_plan(&mut client, &district.id, "Uten dekning").await;
+    client
+        .legevakt
+        .set_cover_requirements(pb::SetCoverRequirementsRequest {
+            plan_id: empty.id.clone(),
+            replace_all: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+
+    let last = solve(&mut client, &empty.id, 30).await.pop().unwrap();
+    assert_eq!(last.state, pb::SolveState::Succeeded as i32);
+    assert_eq!(last.best_score, Some(pb::ShiftPlanScore { hard_violations: 0, objective: 0 }));
+    assert!(last.proven_optimal);
+    assert!(seconds(&last.elapsed) < 20.0, "stopped at the bound, not the limit: {:?}", last.elapsed);
+
+    // More doctors preferred on one shift than the district has: a cost no roster avoids.
+    client
+        .legevakt
+        .set_cover_requirements(pb::SetCoverRequirementsRequest {
+            plan_id: staffed.id.clone(),
+            requirements: vec![pb::CoverRequirement {
+                date: Some(Period::next_spring().proto(0)),
+                shift_type_code: "D".into(),
+                min_count: 1,
+                preferred_count: 20,
+                ..Default::default()
+            }],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let last = solve(&mut client, &staffed.id, 2).await.pop().unwrap();
+    assert_eq!(last.state, pb::SolveState::Succeeded as i32);
+    let best = last.best_score.unwrap();
+    assert!(best.objective > 0);
+    assert!(!last.proven_optimal);
+    assert!(seconds(&last.time_to_best) <= seconds(&last.elapsed));
+}
+
+fn seconds(duration: &Option<prost_types::Duration>) -> f64 {
+    let duration = duration.unwrap();
+    duration.seconds as f64 + f64::from(duration.nanos) / 1e9
 }

@@ -253,13 +253,14 @@ async fn legevakt(client: &mut Client, command: Legevakt) -> Result<(), Failure>
             let mut last = None;
             while let Some(message) = stream.message().await? {
                 let Some(solve) = message.solve else { continue };
-                let score = solve.best_score.unwrap_or_default();
-                eprintln!(
-                    "{:>6.1} s  objective {:>8}  hard violations {}",
-                    seconds(solve.elapsed.as_ref()),
-                    score.objective,
-                    score.hard_violations
-                );
+                let elapsed = seconds(solve.elapsed.as_ref());
+                match &solve.best_score {
+                    Some(score) => eprintln!(
+                        "{elapsed:>6.1} s  objective {:>8}  hard violations {}",
+                        score.objective, score.hard_violations
+                    ),
+                    None => eprintln!("{elapsed:>6.1} s  no roster yet"),
+                }
                 last = Some(solve);
             }
             let Some(solve) = last else {

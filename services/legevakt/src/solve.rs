@@ -89,6 +89,24 @@ pub struct SolveOutcome {
     pub approximation_notes: Vec<String>,
 }
 
+impl SolveOutcome {
+    /// Whether no roster of the plan is better (keeping its pinned and frozen assignments): the
+    /// roster breaks no rule and costs nothing, as every cost is a penalty; or the optimiser
+    /// reached its proven lower bound on a model that holds the plan exactly (no approximation, no
+    /// fixed cell released, no starting assignment dropped, the same score in both).
+    pub fn proven_optimal(&self) -> bool {
+        let score = &self.explanation.score;
+        let free_of_cost = score.hard_violations == 0 && score.objective == 0;
+        let bound_reached = self.stop_reason == StopReason::ProvenOptimal
+            && self.approximation_notes.is_empty()
+            && !self.fixed_released
+            && self.dropped.is_empty()
+            && score.hard_violations == 0
+            && score.objective == self.model_objective;
+        free_of_cost || bound_reached
+    }
+}
+
 /// Solves a plan. Never fails for an over-constrained plan (the result carries its violations);
 /// fails only for invalid input, or REPLAN without [`PlanInput::replan`].
 pub fn solve(

@@ -14,6 +14,7 @@ use allmenn_legevakt::explain::{
 use allmenn_legevakt::plan::{Assignment, PlanInput, Replan, RequestKind, ShiftRequest, Unavailability};
 use allmenn_legevakt::solve::{SolveMode, SolveSettings, solve};
 use allmenn_scheduler::evaluate::{SoftKind, evaluate};
+use allmenn_scheduler::optimise::StopReason;
 use chrono::{NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Oslo;
 use common::*;
@@ -207,6 +208,30 @@ fn fairness_targets_are_shared_and_carried_into_the_model() {
 
 fn settings(seed: u64, iterations: u64, mode: SolveMode) -> SolveSettings {
     SolveSettings { mode, seed, time_limit: None, max_iterations: Some(iterations), threads: 1 }
+}
+
+/// Every cost is a penalty, so a roster that costs nothing is optimal and the solve ends there,
+/// saying so; a roster with a cost and no bound that meets it is never called optimal.
+#[test]
+fn only_a_roster_at_a_proven_bound_is_called_optimal() {
+    let mut input = district();
+    input.rules.weights.fairness_deviation = 0;
+    let never = AtomicBool::new(false);
+    let outcome = solve(&input, &settings(2, 400_000, SolveMode::FromScratch), &never, &mut |_| {}).unwrap();
+    assert_eq!(outcome.explanation.score.objective, 0, "{:?}", outcome.explanation.score);
+    assert_eq!(outcome.stop_reason, StopReason::ProvenOptimal);
+    assert!(outcome.iterations < 400_000, "the run ends at the bound");
+    assert!(outcome.proven_optimal());
+
+    // Nine doctors preferred on the first day shift, of eight on the staff: a cost no roster avoids,
+    // and with fairness weighed no bound is proven.
+    let mut input = district();
+    input.cover.retain(|cover| !(cover.date == day(0) && cover.shift_code == "D"));
+    input.cover.push(cover(day(0), "D", 1, 9));
+    let outcome = solve(&input, &settings(2, 20_000, SolveMode::FromScratch), &never, &mut |_| {}).unwrap();
+    assert!(outcome.explanation.score.objective > 0);
+    assert_ne!(outcome.stop_reason, StopReason::ProvenOptimal);
+    assert!(!outcome.proven_optimal());
 }
 
 #[test]

@@ -66,7 +66,7 @@ fn a_roster_at_the_proven_bound_ends_the_run() {
     let never = AtomicBool::new(false);
     let result = optimise(&model, &budget(50_000_000, 1, 2), &never, &mut |_| {});
     assert_eq!(result.stop_reason, StopReason::ProvenOptimal);
-    assert_eq!((result.objective, result.lower_bound), (1001, Some(1001)));
+    assert_eq!((result.objective, result.lower_bound), (1001, 1001));
     assert!(result.iterations < 50_000_000);
 }
 
@@ -138,6 +138,22 @@ fn progress_reports_the_best_objective() {
     let last = last.expect("at least the final report");
     assert_eq!(last.best_objective, Some(result.objective));
     assert_eq!(last.hard_violations, 0);
+}
+
+/// Reports may carry another thread's objective before the threads meet, but never one the result
+/// does not deliver, and they never get worse.
+#[test]
+fn progress_never_promises_more_than_the_result() {
+    let model = instance(5);
+    let never = AtomicBool::new(false);
+    let mut reported = Vec::new();
+    let options = OptimiseOptions { time_limit: Some(Duration::from_secs(2)), ..budget(400_000, 4, 2) };
+    let result = optimise(&model, &options, &never, &mut |progress| reported.push(progress.best_objective));
+    let objectives: Vec<i64> = reported.iter().flatten().copied().collect();
+    assert!(!objectives.is_empty(), "at least the final report has an objective");
+    assert!(objectives.windows(2).all(|pair| pair[1] <= pair[0]), "reports got worse: {objectives:?}");
+    assert!(objectives.iter().all(|&objective| objective >= result.objective), "{objectives:?}");
+    assert_eq!(objectives.last(), Some(&result.objective));
 }
 
 /// One employee who must work at least 5 days of 3: infeasible whatever the roster. The optimiser

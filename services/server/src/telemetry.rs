@@ -5,6 +5,8 @@
 //! When `OTEL_EXPORTER_OTLP_ENDPOINT` is set, spans are also exported over OTLP/gRPC, and each RPC's
 //! span continues the caller's W3C trace context (`traceparent` metadata).
 
+use std::io::IsTerminal;
+
 use opentelemetry::{
     propagation::{Extractor, TextMapPropagator},
     trace::TracerProvider as _,
@@ -38,7 +40,8 @@ pub fn init(format: LogFormat) -> TelemetryGuard {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let log_layer = match format {
         LogFormat::Json => fmt::layer().json().flatten_event(true).boxed(),
-        LogFormat::Text => fmt::layer().boxed(),
+        // Colours only on a terminal: escape codes in a file or a log collector are noise.
+        LogFormat::Text => fmt::layer().with_ansi(std::io::stdout().is_terminal()).boxed(),
     };
     let provider = otlp_provider();
     let otel_layer = provider

@@ -607,6 +607,7 @@ pub async fn save_solve<C: ConnectionTrait>(
         plan_solve::Column::ResultVersion,
         plan_solve::Column::EndedAt,
         plan_solve::Column::Message,
+        plan_solve::Column::ProvenOptimal,
     ] {
         active.reset(column);
     }

@@ -182,7 +182,7 @@ fn main() -> Result<()> {
             "{name}: {} iterations, stopped by {:?}; lower bound {}; cost by kind {:?}",
             result.iterations,
             result.stop_reason,
-            result.lower_bound.map_or("-".to_string(), |bound| bound.to_string()),
+            result.lower_bound,
             allmenn_scheduler::evaluate::SoftKind::ALL
                 .iter()
                 .map(|&kind| (kind, result.evaluation.cost_of(kind)))

@@ -24,9 +24,10 @@
 //!    large (one on the year-long Instance24 at 60 s); with an iteration budget a cycle is a
 //!    number of iterations proportional to the roster's size.
 //! 3. **Result**: the best feasible roster found, scored again by [`crate::evaluate`]; if none
-//!    was feasible, the least infeasible roster with its violations. Column generation also
-//!    proves a lower bound ([`OptimiseResult::lower_bound`]); a roster that reaches it is
-//!    optimal, and the run ends there ([`StopReason::ProvenOptimal`]).
+//!    was feasible, the least infeasible roster with its violations. Every cost is a penalty, so
+//!    0 is a lower bound, and column generation proves a better one where it runs
+//!    ([`OptimiseResult::lower_bound`]); a roster that reaches it is optimal, and the run ends
+//!    there ([`StopReason::ProvenOptimal`]).
 //!
 //! Scoring is incremental ([`state`]): a move is scored from the changed days, the runs they
 //! touch and per-(day, shift type) cover counts, never the whole roster.
@@ -51,7 +52,7 @@ mod search;
 mod simplex;
 mod state;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Barrier, Mutex};
 use std::time::{Duration, Instant};
 
@@ -139,9 +140,10 @@ pub struct OptimiseResult {
     pub stop_reason: StopReason,
     /// Whether fixed cells had to be released because no feasible roster kept them.
     pub fixed_released: bool,
-    /// A proven lower bound on the objective of every feasible roster, where column generation
-    /// gave one (models in its linear form, see [`colgen`]).
-    pub lower_bound: Option<i64>,
+    /// A proven lower bound on the objective of every feasible roster: column generation's where
+    /// it gave one (models in its linear form, see [`colgen`]), otherwise 0, as every cost is a
+    /// penalty.
+    pub lower_bound: i64,
 }
 
 /// Share of the time limit column generation may use before the search starts. Measured at
@@ -250,7 +252,7 @@ struct RunOutcome {
     iterations: u64,
     iterations_per_thread: u64,
     stop_reason: StopReason,
-    lower_bound: Option<i64>,
+    lower_bound: i64,
 }
 
 /// What a thread publishes at the end of a cycle.
@@ -294,7 +296,8 @@ fn run_search(
     let threads = options.threads.max(1);
     let mut initial_state = State::from_roster(p, initial);
     let mut from_dive = false;
-    let mut lower_bound = None;
+    // Every cost is a penalty, so no roster costs less than nothing; column generation may prove more.
+    let mut lower_bound = 0;
     // Set when the model suits column generation but its whole-row master would not converge
     // in the time, or its tree could not be finished, or the master would be too large: the
     // search then shares the time with windows of days.
@@ -314,7 +317,7 @@ fn run_search(
             if let Some(dive) =
                 colgen::price_and_dive(p, &initial_state, dive_deadline, cancel, options.threads)
             {
-                lower_bound = dive.lower_bound;
+                lower_bound = dive.lower_bound.map_or(lower_bound, |bound| bound.max(0));
                 // A tree cut short by time: its rows are only a start, which the search and
                 // then the windows of days improve, as on the paths that do not dive.
                 windows_after = dive.rounded_out && deadline.is_some() && !cancel.load(Ordering::Relaxed);
@@ -333,6 +336,9 @@ fn run_search(
         }
     }
     let stop_all = AtomicBool::new(false);
+    // Objective of the best feasible roster any thread has found, for progress reports only (the
+    // threads still exchange rosters at the barriers alone, which keeps runs deterministic).
+    let best_feasible_seen = AtomicI64::new(i64::MAX);
     let barrier = Barrier::new(threads);
     let slots: Mutex<Vec<Option<Published>>> = Mutex::new(vec![None; threads]);
     let cycle = cycle_iterations(p);
@@ -369,7 +375,7 @@ fn run_search(
         }
         _ => None,
     };
-    let proven = |best: &Snapshot| best.hard == 0 && lower_bound.is_some_and(|bound| best.soft <= bound);
+    let proven = |best: &Snapshot| best.hard == 0 && best.soft <= lower_bound;
     let should_stop = |stop_all: &AtomicBool| {
         if stop_all.load(Ordering::Relaxed) {
             return true;
@@ -402,6 +408,9 @@ fn run_search(
                 if proven(own) {
                     stop_all.store(true, Ordering::Relaxed);
                 }
+                if own.hard == 0 {
+                    best_feasible_seen.fetch_min(own.soft, Ordering::Relaxed);
+                }
                 let stop = should_stop(&stop_all);
                 if let Some(report) = report.as_mut()
                     && last_report.elapsed() >= PROGRESS_INTERVAL
@@ -410,11 +419,20 @@ fn run_search(
                         Some(shared) if better(shared, own) => shared,
                         _ => own,
                     };
+                    // Another thread's better roster only reaches this one at the barrier; its
+                    // objective is reported as soon as it is found.
+                    let seen = best_feasible_seen.load(Ordering::Relaxed);
+                    let (best_objective, hard_violations) =
+                        if seen < i64::MAX && (best.hard > 0 || seen < best.soft) {
+                            (Some(seen), 0)
+                        } else {
+                            ((best.hard == 0).then_some(best.soft), count_violations(p, best))
+                        };
                     last_report = Instant::now();
                     report(&Progress {
                         elapsed: start.elapsed(),
-                        best_objective: (best.hard == 0).then_some(best.soft),
-                        hard_violations: count_violations(p, best),
+                        best_objective,
+                        hard_violations,
                         iterations: iterations_before + iterations,
                     });
                 }

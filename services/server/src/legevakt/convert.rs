@@ -1113,7 +1113,7 @@ pub(super) fn solve_message(solve: &plan_solve::Model) -> pb::ShiftPlanSolve {
             .map(|(hard_violations, objective)| pb::ShiftPlanScore { hard_violations, objective }),
         time_to_best: Some(duration(solve.time_to_best_ms)),
         iterations: solve.iterations,
-        proven_optimal: false,
+        proven_optimal: solve.proven_optimal,
         result_version: solve.result_version,
         start_time: Some(to_timestamp(solve.started_at)),
         end_time: solve.ended_at.map(to_timestamp),

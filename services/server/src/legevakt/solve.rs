@@ -167,6 +167,7 @@ pub(super) async fn solve(
         started_at: Utc::now(),
         ended_at: None,
         message: String::new(),
+        proven_optimal: false,
     };
     let transaction = service.store.begin_write().await?;
     repo::lock_plan(&transaction, plan_id, None).await?;
@@ -325,9 +326,13 @@ async fn run(
         solve.elapsed_ms = millis(started.elapsed());
         solve.iterations = i64::try_from(snapshot.iterations).unwrap_or(i64::MAX);
         if let Some(objective) = snapshot.best_objective {
+            let hard_violations = Some(i32::try_from(snapshot.hard_violations).unwrap_or(i32::MAX));
+            // Reports repeat the best score; it was found when it first changed.
+            if solve.best_objective != Some(objective) || solve.best_hard_violations != hard_violations {
+                solve.time_to_best_ms = millis(snapshot.elapsed);
+            }
             solve.best_objective = Some(objective);
-            solve.best_hard_violations = Some(i32::try_from(snapshot.hard_violations).unwrap_or(i32::MAX));
-            solve.time_to_best_ms = millis(snapshot.elapsed);
+            solve.best_hard_violations = hard_violations;
         }
     };
     let outcome = loop {
@@ -398,6 +403,7 @@ async fn run(
     solve.best_hard_violations = Some(evaluated.hard_violations);
     solve.best_objective = Some(evaluated.objective);
     solve.time_to_best_ms = millis(outcome.time_to_best);
+    solve.proven_optimal = outcome.proven_optimal();
     solve.ended_at = Some(Utc::now());
     let solve = repo::save_solve(&transaction, solve).await?;
     transaction.commit().await.map_err(StoreError::from_db)?;

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_patient_lists;
 mod m20261123_000002_legevakt;
+mod m20261207_000003_solve_proven_optimal;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_patient_lists::Migration),
             Box::new(m20261123_000002_legevakt::Migration),
+            Box::new(m20261207_000003_solve_proven_optimal::Migration),
         ]
     }
 }

@@ -41,6 +41,8 @@ pub struct Model {
     pub ended_at: Option<DateTimeUtc>,
     /// Why it failed.
     pub message: String,
+    /// Whether the optimiser proved the result optimal (set when the solve ends).
+    pub proven_optimal: bool,
 }
 
 /// No relations are navigated through sea-orm.
