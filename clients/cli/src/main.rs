@@ -1,6 +1,6 @@
 //! `allmenn`: the admin command-line interface. It covers the patient-list slice that has landed
-//! and a planner's legevakt round (create a plan, solve, publish, export); further commands follow
-//! each capability.
+//! and a planner's legevakt round (create a plan, solve, explain, publish, export); further
+//! commands follow each capability.
 
 use std::process::ExitCode;
 
@@ -80,6 +80,15 @@ enum Legevakt {
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// Why a version costs what it does: every violated rule (hard ones first, then by cost), and
+    /// the costs per person.
+    Explain {
+        /// Plan id.
+        plan_id: String,
+        /// Version; 0 = the newest.
+        #[arg(long, default_value_t = 0)]
+        version: i32,
+    },
     /// Writes a plan version as iCalendar, CSV or a printable HTML grid.
     Export {
         /// Plan id.
@@ -117,6 +126,93 @@ impl ExportFormat {
             ExportFormat::Html => proto::ShiftPlanExportFormat::Html,
         }
     }
+}
+
+/// Writes to standard output; a reader that has stopped reading (`allmenn ... | head`) is no error.
+fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::Local(format!("cannot write to standard output: {error}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// An explanation as text: the score, one line per violation (its cost, or "hard"; its date and
+/// person where it has them), then the people with a cost.
+fn explanation_text(
+    explanation: &proto::ExplainShiftPlanResponse,
+    names: &std::collections::HashMap<String, String>,
+) -> String {
+    use std::fmt::Write;
+    let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
+    let score = explanation.score.unwrap_or_default();
+    let mut text = format!("hard violations {}  objective {}\n", score.hard_violations, score.objective);
+    for violation in &explanation.violations {
+        let weight = if violation.hard { "hard".to_owned() } else { violation.cost.to_string() };
+        let date = violation.date.map(|date| date_text(&date)).unwrap_or_default();
+        let person = if violation.staff_member_id.is_empty() {
+            String::new()
+        } else {
+            name(&violation.staff_member_id)
+        };
+        let _ = writeln!(text, "{weight:>6}  {date:<10}  {person:<24}  {}", violation.message);
+    }
+    let costly: Vec<_> =
+        explanation.staff_costs.iter().filter(|cost| cost.cost > 0 || cost.hard_violations > 0).collect();
+    if !costly.is_empty() {
+        text.push_str("\nper person (hard violations, cost):\n");
+        for cost in costly {
+            let _ = writeln!(
+                text,
+                "  {:<24}  {:>3}  {:>6}",
+                name(&cost.staff_member_id),
+                cost.hard_violations,
+                cost.cost
+            );
+        }
+    }
+    text
+}
+
+/// Full names of the staff of the plan's district, by staff member id.
+async fn staff_names(
+    client: &mut Client,
+    plan_id: &str,
+) -> Result<std::collections::HashMap<String, String>, Failure> {
+    let plan = client
+        .legevakt
+        .get_shift_plan(proto::GetShiftPlanRequest { plan_id: plan_id.to_owned(), ..Default::default() })
+        .await?
+        .into_inner();
+    let mut names = std::collections::HashMap::new();
+    let mut page_token = String::new();
+    loop {
+        let page = client
+            .legevakt
+            .list_staff_members(proto::ListStaffMembersRequest {
+                district_id: plan.district_id.clone(),
+                page_size: 500,
+                page_token,
+                ..Default::default()
+            })
+            .await?
+            .into_inner();
+        for member in page.staff_members {
+            names.insert(member.id, format!("{} {}", member.given_name, member.family_name));
+        }
+        if page.next_page_token.is_empty() {
+            return Ok(names);
+        }
+        page_token = page.next_page_token;
+    }
+}
+
+/// `YYYY-MM-DD`.
+fn date_text(date: &proto::Date) -> String {
+    format!("{:04}-{:02}-{:02}", date.year, date.month, date.day)
 }
 
 /// What went wrong: a call the server refused, or a local problem (a bad date, a file).
@@ -283,6 +379,15 @@ async fn legevakt(client: &mut Client, command: Legevakt) -> Result<(), Failure>
                 .into_inner();
             println!("published version {}", published.version);
         }
+        Legevakt::Explain { plan_id, version } => {
+            let explanation = client
+                .legevakt
+                .explain_shift_plan(proto::ExplainShiftPlanRequest { plan_id: plan_id.clone(), version })
+                .await?
+                .into_inner();
+            let names = staff_names(client, &plan_id).await?;
+            write_stdout(explanation_text(&explanation, &names).as_bytes())?;
+        }
         Legevakt::Export { plan_id, format, version, staff, violations, output } => {
             let file = client
                 .legevakt
@@ -300,12 +405,7 @@ async fn legevakt(client: &mut Client, command: Legevakt) -> Result<(), Failure>
             match output {
                 Some(path) => std::fs::write(&path, &file.content)
                     .map_err(|error| Failure::Local(format!("cannot write {}: {error}", path.display())))?,
-                None => {
-                    use std::io::Write;
-                    std::io::stdout()
-                        .write_all(&file.content)
-                        .map_err(|error| Failure::Local(format!("cannot write the export: {error}")))?;
-                }
+                None => write_stdout(&file.content)?,
             }
         }
     }

@@ -56,6 +56,28 @@ async fn a_planner_creates_solves_publishes_and_exports_a_plan() {
     assert!(draft > 1, "the solve's roster is a new draft after the empty first version");
     assert!(String::from_utf8_lossy(&solved.stderr).contains("objective"), "progress is shown");
 
+    // The explanation as text: the server's score first, then a line per violation.
+    let text = stdout(&allmenn(&server, &["legevakt", "explain", &plan]).await);
+    let explanation = server
+        .client()
+        .await
+        .legevakt
+        .explain_shift_plan(allmenn_client::proto::ExplainShiftPlanRequest {
+            plan_id: plan.clone(),
+            version: 0,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let score = explanation.score.unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some(format!("hard violations {}  objective {}", score.hard_violations, score.objective).as_str())
+    );
+    let violation_lines = lines.take_while(|line| !line.is_empty()).count();
+    assert_eq!(violation_lines, explanation.violations.len(), "{text}");
+
     let published = allmenn(&server, &["legevakt", "publish", &plan, "--acknowledge-violations"]).await;
     assert_eq!(stdout(&published).trim(), format!("published version {draft}"));
 

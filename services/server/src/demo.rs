@@ -97,12 +97,15 @@ async fn seed_legevakt<C: allmenn_store::Connection>(
     let district_id = legevakt_district_id();
     let mut template = pb::WeeklyCoverTemplate::default();
     for day in 1..=7 {
-        for (code, count) in [("D", 1), ("K", 1), ("N", 1), ("SK", 1)] {
+        // (code, minimum, preferred). A bakvakt is preferred every day, as a standing on-call rota,
+        // and needed whenever a doctor who may not work alone is on duty; without a preferred
+        // count, every bakvakt a junior needs would cost as cover above what is wanted.
+        for (code, min, preferred) in [("D", 1, 1), ("K", 1, 1), ("N", 1, 1), ("BV", 0, 1), ("SK", 1, 1)] {
             template.rows.push(pb::CoverTemplateRow {
                 day_of_week: day,
                 shift_type_code: code.to_owned(),
-                min_count: count,
-                preferred_count: count,
+                min_count: min,
+                preferred_count: preferred,
             });
         }
     }
