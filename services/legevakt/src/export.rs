@@ -25,7 +25,7 @@ use chrono_tz::Europe::Oslo;
 use uuid::Uuid;
 
 use crate::explain::{Violation, explain};
-use crate::plan::{Assignment, PlanError, PlanInput, ShiftCategory, ShiftOccurrence, StaffMember};
+use crate::plan::{Assignment, PlanError, PlanInput, ShiftCategory, ShiftOccurrence, ShiftType, StaffMember};
 
 /// An exported file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -401,6 +401,34 @@ pub fn category_colour(category: ShiftCategory) -> &'static str {
     }
 }
 
+/// Further colours for shift types without one of their own whose category's colour an earlier
+/// type already shows (Tableau 10, less the category colours).
+const SPARE_COLOURS: [&str; 6] = ["#76B7B2", "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC"];
+
+/// The colour each shift type is shown in, by code: its own colour when it has a usable one,
+/// otherwise its category's, or, where an earlier type already shows that, the first spare colour
+/// nobody shows, so that two codes look alike only when there are more types than colours.
+pub fn shift_colours(shift_types: &[ShiftType]) -> HashMap<&str, &str> {
+    let own: Vec<Option<&str>> =
+        shift_types.iter().map(|shift_type| shift_type.color.as_deref().and_then(valid_colour)).collect();
+    let mut shown: Vec<&str> = own.iter().flatten().copied().collect();
+    let mut colours = HashMap::new();
+    for (shift_type, own) in shift_types.iter().zip(own) {
+        let colour = own.unwrap_or_else(|| {
+            let category = category_colour(shift_type.category);
+            let colour = if shown.contains(&category) {
+                SPARE_COLOURS.into_iter().find(|spare| !shown.contains(spare)).unwrap_or(category)
+            } else {
+                category
+            };
+            shown.push(colour);
+            colour
+        });
+        colours.insert(shift_type.code.as_str(), colour);
+    }
+    colours
+}
+
 /// A usable "#RRGGBB" colour, or `None`.
 fn valid_colour(colour: &str) -> Option<&str> {
     let hex = colour.strip_prefix('#')?;
@@ -490,6 +518,7 @@ pub fn export_html(
         }
     };
 
+    let colours = shift_colours(&input.shift_types);
     let mut html = String::new();
     let title = match options.scope {
         ExportScope::District => format!("Legevakt – {}", options.title),
@@ -558,10 +587,9 @@ pub fn export_html(
             }
             for row in person_cells.and_then(|days| days.get(date)).map(Vec::as_slice).unwrap_or(&[]) {
                 let occurrence = &row.occurrence;
-                let shift_type = input.shift_type(&occurrence.code);
-                let background = shift_type
-                    .and_then(|shift_type| shift_type.color.as_deref())
-                    .and_then(valid_colour)
+                let background = colours
+                    .get(occurrence.code.as_str())
+                    .copied()
                     .unwrap_or_else(|| category_colour(occurrence.category));
                 let _ = write!(
                     html,
@@ -594,10 +622,9 @@ pub fn export_html(
     }
     html.push_str("</tbody>\n</table>\n<table class=\"legend\">\n");
     for shift_type in &input.shift_types {
-        let background = shift_type
-            .color
-            .as_deref()
-            .and_then(valid_colour)
+        let background = colours
+            .get(shift_type.code.as_str())
+            .copied()
             .unwrap_or_else(|| category_colour(shift_type.category));
         let end_minutes = shift_type.start_time.hour_minute_total() + shift_type.length_minutes;
         let _ = writeln!(
@@ -656,6 +683,36 @@ mod tests {
         );
         assert_eq!(csv_field("Nordmann, \"Ola\""), "\"Nordmann, \"\"Ola\"\"\"");
         assert_eq!(csv_text("=SUM(A1)"), "'=SUM(A1)");
+    }
+
+    #[test]
+    fn shift_types_without_a_colour_of_their_own_look_different() {
+        use crate::plan::{ShiftCategory, ShiftMode, ShiftRole, ShiftType};
+        let shift = |code: &str, category, color: Option<&str>| ShiftType {
+            code: code.into(),
+            name: code.into(),
+            start_time: chrono::NaiveTime::from_hms_opt(16, 0, 0).unwrap(),
+            length_minutes: 420,
+            category,
+            mode: ShiftMode::OnSite,
+            role: ShiftRole::Doctor,
+            fairness_points: None,
+            color: color.map(str::to_owned),
+            min_rest_hours_after: None,
+        };
+        let types = [
+            shift("K", ShiftCategory::Evening, None),
+            shift("BV", ShiftCategory::Evening, None),
+            shift("SK", ShiftCategory::Evening, None),
+            shift("X", ShiftCategory::Day, Some("#76B7B2")),
+            shift("D", ShiftCategory::Day, Some("not a colour")),
+        ];
+        let colours = shift_colours(&types);
+        assert_eq!(colours["K"], "#F28E2B", "the first of a category keeps its colour");
+        assert_eq!(colours["X"], "#76B7B2", "a colour of its own is kept");
+        assert_eq!(colours["D"], "#4E79A7", "a malformed colour falls back to the category's");
+        // The spares skip the colour X shows.
+        assert_eq!((colours["BV"], colours["SK"]), ("#EDC948", "#B07AA1"));
     }
 
     #[test]
