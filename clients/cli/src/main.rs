@@ -51,8 +51,9 @@ enum Legevakt {
         #[arg(long)]
         end: String,
     },
-    /// Runs the optimiser and prints its progress; the result is a new draft version. Ctrl-C stops
-    /// the solve and keeps its best roster.
+    /// Runs the optimiser and prints its progress (in the optimiser's own measure), then the
+    /// result's exact score; the result is a new draft version. Ctrl-C stops the solve and keeps
+    /// its best roster.
     Solve {
         /// Plan id.
         plan_id: String,
@@ -350,7 +351,10 @@ async fn legevakt(client: &mut Client, command: Legevakt) -> Result<(), Failure>
             while let Some(message) = stream.message().await? {
                 let Some(solve) = message.solve else { continue };
                 let elapsed = seconds(solve.elapsed.as_ref());
+                let running = solve.state == proto::SolveState::Running as i32;
                 match &solve.best_score {
+                    // The last message, with the result's exact score, is printed below.
+                    _ if !running => {}
                     Some(score) => eprintln!(
                         "{elapsed:>6.1} s  objective {:>8}  hard violations {}",
                         score.objective, score.hard_violations
@@ -363,6 +367,16 @@ async fn legevakt(client: &mut Client, command: Legevakt) -> Result<(), Failure>
                 return Err(Failure::Local("the server ended the solve without a result".to_owned()));
             };
             let state = proto::SolveState::try_from(solve.state).unwrap_or(proto::SolveState::Unspecified);
+            // Progress is the optimiser's own measure; the result's exact score closes it.
+            if let Some(score) = solve.best_score.filter(|_| solve.result_version > 0) {
+                eprintln!(
+                    "{:>6.1} s  result: objective {}  hard violations {}{}",
+                    seconds(solve.elapsed.as_ref()),
+                    score.objective,
+                    score.hard_violations,
+                    if solve.proven_optimal { "  (proven optimal)" } else { "" }
+                );
+            }
             println!("solve {} {}: draft version {}", solve.id, state.as_str_name(), solve.result_version);
         }
         Legevakt::Publish { plan_id, version, acknowledge_violations, note } => {

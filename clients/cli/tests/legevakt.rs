@@ -54,7 +54,9 @@ async fn a_planner_creates_solves_publishes_and_exports_a_plan() {
     assert!(summary.contains("SOLVE_STATE_SUCCEEDED"), "{summary}");
     let draft: i32 = summary.trim().rsplit(' ').next().unwrap().parse().unwrap();
     assert!(draft > 1, "the solve's roster is a new draft after the empty first version");
-    assert!(String::from_utf8_lossy(&solved.stderr).contains("objective"), "progress is shown");
+    let progress = String::from_utf8_lossy(&solved.stderr);
+    assert!(progress.contains(" s  objective"), "progress is shown: {progress}");
+    assert!(progress.contains("result: objective"), "the result's score closes it: {progress}");
 
     // The explanation as text: the server's score first, then a line per violation.
     let text = stdout(&allmenn(&server, &["legevakt", "explain", &plan]).await);
