@@ -1,70 +1,10 @@
-//! Fairness of legevakt plans: points per shift by category, FTE-weighted targets, and a running
-//! balance carried from one plan to the next (issue 3 "Fairness"; research.md §3.5 [I]: nights,
-//! weekends and holidays count more).
-//!
-//! The weights are a local policy, not law: every district sets its own, so [`CategoryWeights`] is
-//! configurable, and its defaults (day 1, evening 1.5, night 2, weekend 2.5, holiday 3) are only a
-//! starting point. Points are per shift, not per hour.
+//! Fairness of legevakt plans: FTE-weighted targets, and a running balance carried from one plan
+//! to the next (issue 3 "Fairness"; research.md §3.5 [I]). What a shift earns is the plan's rule:
+//! points per real hour by category, raised in weekends and on public holidays
+//! (`allmenn_legevakt::plan::FairnessRates`), a local policy every district sets.
 //!
 //! Sign convention: a positive balance means a doctor has done more than the fair share so far,
 //! a negative balance less.
-
-use chrono::NaiveDate;
-
-use crate::calendar;
-use crate::holidays;
-use crate::shift_time::ShiftCategory;
-
-/// Points per shift of each category.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CategoryWeights {
-    /// Points of a day shift.
-    pub day: f64,
-    /// Points of an evening shift.
-    pub evening: f64,
-    /// Points of a night shift.
-    pub night: f64,
-    /// Points of a weekend shift.
-    pub weekend: f64,
-    /// Points of a shift on a public holiday.
-    pub holiday: f64,
-}
-
-impl Default for CategoryWeights {
-    fn default() -> Self {
-        Self { day: 1.0, evening: 1.5, night: 2.0, weekend: 2.5, holiday: 3.0 }
-    }
-}
-
-impl CategoryWeights {
-    /// Points of a shift of `category`.
-    pub fn points(&self, category: ShiftCategory) -> f64 {
-        match category {
-            ShiftCategory::Day => self.day,
-            ShiftCategory::Evening => self.evening,
-            ShiftCategory::Night => self.night,
-            ShiftCategory::Weekend => self.weekend,
-            ShiftCategory::Holiday => self.holiday,
-        }
-    }
-
-    /// Points of a shift of `category` that starts on `start_date` (Europe/Oslo calendar): the
-    /// highest of its own weight, the weekend weight when it starts on a Saturday or Sunday, and
-    /// the holiday weight when it starts on a public holiday.
-    ///
-    /// This lets one shift type ("dag 08–16") be used on every day of a plan and still count more
-    /// on Kristi himmelfartsdag or a Sunday, without ever counting less than its own category.
-    pub fn points_on(&self, category: ShiftCategory, start_date: NaiveDate) -> f64 {
-        let mut points = self.points(category);
-        if calendar::is_weekend(start_date) {
-            points = points.max(self.weekend);
-        }
-        if holidays::is_public_holiday(start_date).is_some() {
-            points = points.max(self.holiday);
-        }
-        points
-    }
-}
 
 /// Splits `total_points` in proportion to participation shares (FTE-weighted duty).
 ///
@@ -160,37 +100,8 @@ mod tests {
 
     use super::*;
 
-    fn date(year: i32, month: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(year, month, day).unwrap()
-    }
-
     fn close(left: f64, right: f64) -> bool {
         (left - right).abs() < 1e-9 * (1.0 + left.abs().max(right.abs()))
-    }
-
-    #[test]
-    fn default_weights_rank_the_categories() {
-        let weights = CategoryWeights::default();
-        assert_eq!(weights.points(ShiftCategory::Day), 1.0);
-        assert_eq!(weights.points(ShiftCategory::Evening), 1.5);
-        assert_eq!(weights.points(ShiftCategory::Night), 2.0);
-        assert_eq!(weights.points(ShiftCategory::Weekend), 2.5);
-        assert_eq!(weights.points(ShiftCategory::Holiday), 3.0);
-    }
-
-    #[test]
-    fn weekend_and_holiday_dates_raise_the_points() {
-        let weights = CategoryWeights::default();
-        // Thursday 14 May 2026 is Kristi himmelfartsdag; Wednesday 13 May is an ordinary weekday.
-        assert_eq!(weights.points_on(ShiftCategory::Day, date(2026, 5, 13)), 1.0);
-        assert_eq!(weights.points_on(ShiftCategory::Day, date(2026, 5, 14)), 3.0);
-        // Saturday 16 May 2026.
-        assert_eq!(weights.points_on(ShiftCategory::Day, date(2026, 5, 16)), 2.5);
-        assert_eq!(weights.points_on(ShiftCategory::Night, date(2026, 5, 16)), 2.5);
-        // Never less than the shift's own category.
-        let custom = CategoryWeights { night: 4.0, ..CategoryWeights::default() };
-        assert_eq!(custom.points_on(ShiftCategory::Night, date(2026, 5, 16)), 4.0);
-        assert_eq!(custom.points_on(ShiftCategory::Night, date(2026, 5, 14)), 4.0);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use allmenn_domain::competence::{CompetenceRule, DoctorCompetenceFacts};
 use allmenn_domain::holidays;
-use allmenn_domain::shift_time::{LocalShift, ShiftTimeError};
+use allmenn_domain::shift_time::{LocalShift, ShiftTimeError, oslo_instant};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
 use thiserror::Error;
 use uuid::Uuid;
@@ -235,24 +235,73 @@ impl FairnessRates {
         }
     }
 
-    /// Points of one occurrence: rate × real hours, the rate raised to the holiday rate when the
-    /// shift starts on a public holiday, on-call hours multiplied by the on-call factor.
+    /// Points of a shift from `start` to `end` (real instants): every real hour at the rate of its
+    /// category, raised to the weekend rate for the hours of a weekend and to the holiday rate for
+    /// the hours of a public holiday (local dates), on-call hours multiplied by the on-call factor.
+    /// A weekend runs from Friday 15:30 to Monday 08:00, as legevakt weekends do (domain research
+    /// §3.5), so a Saturday day shift counts more than a Tuesday's, and a night from Christmas Eve
+    /// counts the holiday rate from midnight on.
     pub fn points(
         &self,
         category: ShiftCategory,
         mode: ShiftMode,
-        real_minutes: i64,
-        public_holiday: bool,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
     ) -> f64 {
-        let mut rate = self.rate(category);
-        if public_holiday {
-            rate = rate.max(self.holiday);
+        let base = self.rate(category);
+        let mut points = 0.0;
+        for (from, to, weekend, holiday) in rate_periods(start, end) {
+            let mut rate = base;
+            if weekend {
+                rate = rate.max(self.weekend);
+            }
+            if holiday {
+                rate = rate.max(self.holiday);
+            }
+            let overlap = (to.min(end) - from.max(start)).num_seconds().max(0);
+            points += rate * overlap as f64 / 3600.0;
         }
         if mode == ShiftMode::OnCall {
-            rate *= self.on_call_factor;
+            points *= self.on_call_factor;
         }
-        rate * real_minutes as f64 / 60.0
+        points
     }
+}
+
+/// The stretches of local time from the day of `start` to the day of `end` whose weekend and
+/// holiday status is constant: `(from, to, in a weekend, on a public holiday)`. Each local day is
+/// one stretch, split at 15:30 on a Friday and at 08:00 on a Monday (where weekends begin and end).
+fn rate_periods(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<(DateTime<Utc>, DateTime<Utc>, bool, bool)> {
+    use chrono::{Datelike, Weekday};
+    let instant = |date: NaiveDate, time: NaiveTime| {
+        // Midnight, 08:00 and 15:30 never fall in a daylight-saving gap in Europe/Oslo.
+        oslo_instant(date.and_time(time)).unwrap_or(start)
+    };
+    let mut periods = Vec::new();
+    let last = allmenn_domain::calendar::oslo_date_of(end);
+    let mut date = allmenn_domain::calendar::oslo_date_of(start);
+    while date <= last {
+        let Some(next) = date.succ_opt() else { break };
+        let holiday = holidays::is_public_holiday(date).is_some();
+        let (day_start, day_end) = (instant(date, NaiveTime::MIN), instant(next, NaiveTime::MIN));
+        let cut = |hour, minute| NaiveTime::from_hms_opt(hour, minute, 0).map(|time| instant(date, time));
+        match date.weekday() {
+            Weekday::Fri => {
+                let cut = cut(15, 30).unwrap_or(day_end);
+                periods.push((day_start, cut, false, holiday));
+                periods.push((cut, day_end, true, holiday));
+            }
+            Weekday::Mon => {
+                let cut = cut(8, 0).unwrap_or(day_start);
+                periods.push((day_start, cut, true, holiday));
+                periods.push((cut, day_end, false, holiday));
+            }
+            Weekday::Sat | Weekday::Sun => periods.push((day_start, day_end, true, holiday)),
+            _ => periods.push((day_start, day_end, false, holiday)),
+        }
+        date = next;
+    }
+    periods
 }
 
 /// The rules a plan is solved and validated against.
@@ -1035,7 +1084,7 @@ impl ShiftOccurrence {
         let public_holiday = holidays::is_public_holiday(date).is_some();
         let real_minutes = local.real_minutes();
         let fairness_points = shift_type.fairness_points.unwrap_or_else(|| {
-            rates.points(shift_type.category, shift_type.mode, real_minutes, public_holiday)
+            rates.points(shift_type.category, shift_type.mode, local.real_start(), local.real_end())
         });
         Ok(ShiftOccurrence {
             id: occurrence_id(date, &shift_type.code),

@@ -388,9 +388,10 @@ fn nurses_have_their_own_fairness_pool() {
         input.cover.push(cover(day(offset), "SK", 1, 1));
     }
     let targets = fairness_targets(&input).unwrap();
-    let nurse_total: f64 = 7.0 * 7.0 * 1.5;
-    assert!((targets[1] + targets[2] - nurse_total).abs() < 1e-6);
-    assert!((targets[0] - 7.0 * 7.0 * 1.5).abs() < 1e-6);
+    // Evenings 16–23 from Monday to Thursday at the evening rate, Friday to Sunday at the weekend's.
+    let week_of_evenings: f64 = 4.0 * 7.0 * 1.5 + 3.0 * 7.0 * 2.0;
+    assert!((targets[1] + targets[2] - week_of_evenings).abs() < 1e-6);
+    assert!((targets[0] - week_of_evenings).abs() < 1e-6);
 }
 
 #[test]

@@ -69,10 +69,42 @@ fn on_call_and_holiday_rates_apply() {
     let ordinary = ShiftOccurrence::new(&bakvakt, date(2026, 3, 3), &rates, 0, 1).unwrap();
     assert!((ordinary.fairness_points - 12.0).abs() < 1e-9);
     assert!(!ordinary.public_holiday);
-    // Kristi himmelfartsdag 2026 (14 May): at least the holiday rate, 24 h × 3.0 × 0.5.
+    // Kristi himmelfartsdag 2026 (Thursday 14 May): the holiday rate until midnight, the day rate
+    // after it, (16 h × 3.0 + 8 h × 1.0) × 0.5.
     let holiday = ShiftOccurrence::new(&bakvakt, date(2026, 5, 14), &rates, 0, 1).unwrap();
     assert!(holiday.public_holiday);
-    assert!((holiday.fairness_points - 36.0).abs() < 1e-9);
+    assert!((holiday.fairness_points - 28.0).abs() < 1e-9, "{}", holiday.fairness_points);
+}
+
+#[test]
+fn weekend_and_holiday_hours_count_more_by_the_clock() {
+    let rates = FairnessRates::default();
+    let points = |code: &str, start: (u32, u32), minutes: u32, category: ShiftCategory, on: NaiveDate| {
+        let shift = shift_type(
+            code,
+            code,
+            time(start.0, start.1),
+            minutes,
+            category,
+            ShiftMode::OnSite,
+            ShiftRole::Doctor,
+        );
+        ShiftOccurrence::new(&shift, on, &rates, 1, 1).unwrap().fairness_points
+    };
+    let close =
+        |actual: f64, expected: f64| assert!((actual - expected).abs() < 1e-9, "{actual} ≠ {expected}");
+    // A day shift: 8 h × 1.0 on Tuesday 3 March 2026, × 2.0 on Saturday 7 March.
+    close(points("D", (8, 0), 480, ShiftCategory::Day, date(2026, 3, 3)), 8.0);
+    close(points("D", (8, 0), 480, ShiftCategory::Day, date(2026, 3, 7)), 16.0);
+    // The weekend begins on Friday at 15:30: an evening 15:00–23:00 on Friday 6 March earns 0.5 h at
+    // the evening rate and 7.5 h at the weekend rate; on Thursday, 8 h at the evening rate.
+    close(points("K", (15, 0), 480, ShiftCategory::Evening, date(2026, 3, 6)), 0.5 * 1.5 + 7.5 * 2.0);
+    close(points("K", (15, 0), 480, ShiftCategory::Evening, date(2026, 3, 5)), 8.0 * 1.5);
+    // It ends on Monday at 08:00: a day shift 07:00–15:00 on Monday 9 March has one weekend hour.
+    close(points("D", (7, 0), 480, ShiftCategory::Day, date(2026, 3, 9)), 2.0 + 7.0);
+    // A night from Christmas Eve (Thursday 24 December 2026, not a public holiday) to 1. juledag:
+    // 2 h at the night rate, then 8 h at the holiday rate.
+    close(points("N", (22, 0), 600, ShiftCategory::Night, date(2026, 12, 24)), 2.0 * 2.0 + 8.0 * 3.0);
 }
 
 #[test]
