@@ -234,6 +234,39 @@ async fn district_staff_and_shift_types(server: &TestServer) {
         (derived.code(), derived.reason()),
         (Some(Code::FailedPrecondition), Some("EXEMPTION_DERIVED"))
     );
+    // The exemption is the doctor's right, not a ban: one who keeps taking shifts waives it, and it
+    // is gone; taking the waiver back restores it.
+    let age_exemptions = |client: &mut Client| {
+        let request = pb::ListExemptionsRequest {
+            district_id: district.id.clone(),
+            as_of: Some(date(2026, 11, 1)),
+            ..Default::default()
+        };
+        let mut client = client.clone();
+        async move { client.legevakt.list_exemptions(request).await.unwrap().into_inner().exemptions.len() }
+    };
+    let mut etag = senior.etag.clone();
+    for waives in [true, false] {
+        let updated = client
+            .legevakt
+            .update_staff_member(pb::UpdateStaffMemberRequest {
+                staff_member: Some(pb::StaffMember {
+                    id: senior.id.clone(),
+                    etag: etag.clone(),
+                    waives_age_exemption: waives,
+                    ..Default::default()
+                }),
+                update_mask: Some(prost_types::FieldMask { paths: vec!["waives_age_exemption".into()] }),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(updated.waives_age_exemption, waives);
+        assert_eq!(updated.birth_date, senior.birth_date, "only the masked field changes");
+        assert_eq!(age_exemptions(&mut client).await, usize::from(!waives));
+        etag = updated.etag;
+    }
 
     // A recorded partial exemption: no nights.
     let no_nights = client

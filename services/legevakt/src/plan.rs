@@ -598,6 +598,9 @@ pub struct StaffMember {
     /// Running fairness balance carried into this plan (points above (+) or below (−) the fair
     /// share).
     pub fairness_balance: f64,
+    /// A doctor at or past the exemption age who still takes legevakt shifts: the age exemption
+    /// is a right to decline, not a ban, so with this set it does not apply.
+    pub waives_age_exemption: bool,
 }
 
 impl StaffMember {
@@ -622,9 +625,11 @@ impl StaffMember {
             && rule.may_work_alone(&self.competence.as_of(on)).may_work_alone
     }
 
-    /// Whether the derived age exemption applies on `date`: a doctor at or above `exemption_age`.
+    /// Whether the derived age exemption applies on `date`: a doctor at or above `exemption_age`
+    /// who has not waived it.
     pub fn age_exempt(&self, date: NaiveDate, exemption_age: u32) -> bool {
         self.profession == Profession::Doctor
+            && !self.waives_age_exemption
             && self
                 .birth_date
                 .is_some_and(|birth| allmenn_domain::exemptions::age_exemption(birth, date, exemption_age))

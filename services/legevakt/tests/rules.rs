@@ -239,6 +239,11 @@ fn a_doctor_aged_60_or_more_is_exempt() {
     // A higher exemption age lifts it.
     input.exemption_age_years = 65;
     assert_eq!(explain(&input, &input.assignments).unwrap().score.hard_violations, 0);
+    // So does the doctor's own choice to keep taking shifts: the exemption is a right, not a ban.
+    input.exemption_age_years = 60;
+    input.staff[0].waives_age_exemption = true;
+    assert_eq!(explain(&input, &input.assignments).unwrap().score.hard_violations, 0);
+    assert!(compile(&input).unwrap().model().employees()[0].days_off.is_empty());
 }
 
 #[test]

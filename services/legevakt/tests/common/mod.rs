@@ -119,6 +119,7 @@ pub(crate) fn doctor(number: u128, given: &str, family: &str, independent: bool)
         unavailability: Vec::new(),
         held_elsewhere: Vec::new(),
         fairness_balance: 0.0,
+        waives_age_exemption: false,
     }
 }
 

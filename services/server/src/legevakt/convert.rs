@@ -552,6 +552,7 @@ pub(super) fn new_staff_member(
         limits: member.limits.unwrap_or_default().encode_to_vec(),
         valid_from: valid_from?,
         valid_to,
+        waives_age_exemption: member.waives_age_exemption,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -608,6 +609,7 @@ pub(super) fn staff_message(
         etag: etag(member.version),
         create_time: Some(to_timestamp(member.created_at)),
         update_time: Some(to_timestamp(member.updated_at)),
+        waives_age_exemption: member.waives_age_exemption,
     }
 }
 
@@ -799,12 +801,16 @@ pub(super) fn exemption_message(record: &exemption::Model) -> pb::Exemption {
     }
 }
 
-/// The derived age exemption of a doctor, from the day they reach the district's exemption age.
+/// The derived age exemption of a doctor, from the day they reach the district's exemption age;
+/// `None` for nurses (the exemption is the doctors') and for a doctor who waives it.
 pub(super) fn age_exemption_message(
     member: &staff_member::Model,
     exemption_age: i32,
 ) -> Option<pb::Exemption> {
     use chrono::Datelike;
+    if member.profession != "doctor" || member.waives_age_exemption {
+        return None;
+    }
     let birth = member.birth_date?;
     let from = birth.with_year(birth.year() + exemption_age).or_else(|| {
         // Born on 29 February: the birthday is 1 March in a common year.

@@ -196,6 +196,7 @@ pub(super) fn input(loaded: &LoadedPlan, roster: &[AssignmentRow]) -> lp::PlanIn
                     .filter(|entry| entry.staff_member_id == member.id)
                     .map(|entry| entry.delta)
                     .sum(),
+                waives_age_exemption: member.waives_age_exemption,
             }
         })
         .collect();

@@ -109,7 +109,7 @@ pub(super) async fn delete_plan(
     Ok(deleted)
 }
 
-const STAFF_FIELDS: [&str; 8] = [
+const STAFF_FIELDS: [&str; 9] = [
     "given_name",
     "family_name",
     "birth_date",
@@ -118,6 +118,7 @@ const STAFF_FIELDS: [&str; 8] = [
     "limits",
     "valid_from",
     "valid_to",
+    "waives_age_exemption",
 ];
 
 pub(super) async fn update_staff_member(
@@ -146,6 +147,7 @@ pub(super) async fn update_staff_member(
             "limits" => merged.limits = member.limits,
             "valid_from" => merged.valid_from = member.valid_from,
             "valid_to" => merged.valid_to = member.valid_to,
+            "waives_age_exemption" => merged.waives_age_exemption = member.waives_age_exemption,
             _ => {}
         }
     }
@@ -165,6 +167,7 @@ pub(super) async fn update_staff_member(
                     limits: checked.limits,
                     valid_from: checked.valid_from,
                     valid_to: checked.valid_to,
+                    waives_age_exemption: checked.waives_age_exemption,
                     version: locked.version + 1,
                     updated_at: Utc::now(),
                     ..locked

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261123_000001_patient_lists;
 mod m20261123_000002_legevakt;
 mod m20261207_000003_solve_proven_optimal;
+mod m20261207_000004_staff_age_exemption_waiver;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_patient_lists::Migration),
             Box::new(m20261123_000002_legevakt::Migration),
             Box::new(m20261207_000003_solve_proven_optimal::Migration),
+            Box::new(m20261207_000004_staff_age_exemption_waiver::Migration),
         ]
     }
 }

@@ -31,6 +31,8 @@ pub struct Model {
     pub valid_from: Date,
     /// Last day on the staff (inclusive); `None` while open-ended.
     pub valid_to: Option<Date>,
+    /// A doctor past the exemption age who still takes shifts (the age exemption does not apply).
+    pub waives_age_exemption: bool,
     /// Optimistic-concurrency version.
     pub version: i32,
     /// When created.
