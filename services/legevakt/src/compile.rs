@@ -356,7 +356,7 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
                 let slot = slots[day][shift];
                 let exempt = match &restriction {
                     explain::DayExemption::Partial { categories, .. } => {
-                        explain::categories_of(shift_type.category, *date)
+                        explain::categories_of(shift_type.category, slot.start, slot.end)
                             .iter()
                             .any(|c| categories.contains(c))
                     }

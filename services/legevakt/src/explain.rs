@@ -34,7 +34,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use allmenn_domain::fairness::{FairnessAccount, carry_over_targets, fair_targets, updated_balance};
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Europe::Oslo;
 use uuid::Uuid;
 
@@ -347,15 +347,53 @@ pub fn exemption_on(input: &PlanInput, member: &StaffMember, date: NaiveDate) ->
     }
 }
 
-/// The categories a shift of `category` starting on `date` counts as for exemptions: its own,
-/// weekend when it starts on a Saturday or Sunday, holiday when it starts on a public holiday.
-pub fn categories_of(category: ShiftCategory, date: NaiveDate) -> Vec<ShiftCategory> {
+/// The categories a shift of `category` from `start` to `end` counts as for exemptions, by the
+/// clock rather than by its start date: its own; night when it holds any time between midnight and
+/// 06:00, so that "no nights" also keeps a person off an overnight weekend block or a 24-hour
+/// bakvakt; weekend when at least half of it lies in a weekend (Friday 15:30 to Monday 08:00, as
+/// for fairness points), so a Friday evening is a weekend shift and a Friday day shift is not;
+/// holiday when at least half of it lies on a public holiday, so a night from Christmas Eve is a
+/// holiday shift and one from 2. juledag is not.
+pub fn categories_of(
+    category: ShiftCategory,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Vec<ShiftCategory> {
     let mut categories = vec![category];
-    if allmenn_domain::calendar::is_weekend(date) && category != ShiftCategory::Weekend {
-        categories.push(ShiftCategory::Weekend);
+    let mut add = |more: ShiftCategory| {
+        if !categories.contains(&more) {
+            categories.push(more);
+        }
+    };
+    let early_morning = |date: NaiveDate| {
+        let at = |hour| {
+            NaiveTime::from_hms_opt(hour, 0, 0)
+                .and_then(|time| allmenn_domain::shift_time::oslo_instant(date.and_time(time)))
+        };
+        at(0).zip(at(6))
+    };
+    let first = allmenn_domain::calendar::oslo_date_of(start);
+    let last = allmenn_domain::calendar::oslo_date_of(end);
+    let holds_a_night = first
+        .iter_days()
+        .take_while(|date| *date <= last)
+        .filter_map(early_morning)
+        .any(|(from, to)| from < end && start < to);
+    if holds_a_night {
+        add(ShiftCategory::Night);
     }
-    if allmenn_domain::holidays::is_public_holiday(date).is_some() && category != ShiftCategory::Holiday {
-        categories.push(ShiftCategory::Holiday);
+    let (mut weekend_seconds, mut holiday_seconds) = (0, 0);
+    for (from, to, weekend, holiday) in crate::plan::rate_periods(start, end) {
+        let overlap = (to.min(end) - from.max(start)).num_seconds().max(0);
+        weekend_seconds += if weekend { overlap } else { 0 };
+        holiday_seconds += if holiday { overlap } else { 0 };
+    }
+    let length = (end - start).num_seconds();
+    if length > 0 && 2 * weekend_seconds >= length {
+        add(ShiftCategory::Weekend);
+    }
+    if length > 0 && 2 * holiday_seconds >= length {
+        add(ShiftCategory::Holiday);
     }
     categories
 }
@@ -569,9 +607,10 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
                     format!("exempt from legevakt on {} ({reason}): {}", occurrence.date, occurrence.code),
                 )),
                 DayExemption::Partial { categories, reason } => {
-                    if let Some(category) = categories_of(shift_type.category, occurrence.date)
-                        .into_iter()
-                        .find(|category| categories.contains(category))
+                    if let Some(category) =
+                        categories_of(shift_type.category, occurrence.start, occurrence.end)
+                            .into_iter()
+                            .find(|category| categories.contains(category))
                     {
                         violations.push(Violation::hard(
                             ConstraintKind::Exempt,

@@ -271,7 +271,10 @@ impl FairnessRates {
 /// The stretches of local time from the day of `start` to the day of `end` whose weekend and
 /// holiday status is constant: `(from, to, in a weekend, on a public holiday)`. Each local day is
 /// one stretch, split at 15:30 on a Friday and at 08:00 on a Monday (where weekends begin and end).
-fn rate_periods(start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<(DateTime<Utc>, DateTime<Utc>, bool, bool)> {
+pub(crate) fn rate_periods(
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Vec<(DateTime<Utc>, DateTime<Utc>, bool, bool)> {
     use chrono::{Datelike, Weekday};
     let instant = |date: NaiveDate, time: NaiveTime| {
         // Midnight, 08:00 and 15:30 never fall in a daylight-saving gap in Europe/Oslo.

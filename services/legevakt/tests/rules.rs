@@ -220,7 +220,48 @@ fn partial_exemptions_apply_by_category_and_to_weekend_dates() {
     let compiled = compile(&input).unwrap();
     let unavailable = &compiled.model().employees()[0].unavailable;
     assert!(unavailable.contains(&(5, 0)) && unavailable.contains(&(6, 2)));
-    assert!(!unavailable.contains(&(4, 0)));
+    // Friday's day shift has half an hour of weekend (from 15:30), its evening all of it.
+    assert!(!unavailable.contains(&(4, 0)) && unavailable.contains(&(4, 1)));
+}
+
+#[test]
+fn exemptions_judge_a_shift_by_the_hours_it_holds() {
+    let exempt_from = |categories: Vec<ShiftCategory>| {
+        let record = Exemption {
+            id: id(100),
+            reason: ExemptionReason::Pregnancy,
+            categories,
+            valid_from: date(2026, 1, 1),
+            valid_to: Some(date(2026, 12, 31)),
+        };
+        StaffMember { exemptions: vec![record], ..doctor(1, "Ola", "Nordmann", true) }
+    };
+    // A weekend block from Friday 15:30 to Monday 08:00 holds two nights: "no nights" keeps the
+    // doctor off it, as it keeps them off the 24-hour bakvakt, but not off an evening to 23:00.
+    let mut input = one_doctor_plan(exempt_from(vec![ShiftCategory::Night]), monday(), days_after_monday(6));
+    input.shift_types.push(shift_type(
+        "HELG",
+        "Helgevakt",
+        time(15, 30),
+        64 * 60 + 30,
+        ShiftCategory::Weekend,
+        ShiftMode::OnCall,
+        ShiftRole::Doctor,
+    ));
+    let friday = days_after_monday(4);
+    for (code, exempt) in [("HELG", true), ("BV", true), ("K", false), ("D", false)] {
+        input.assignments = vec![assign(friday, code, id(1))];
+        let kinds = hard_kinds(&explain(&input, &input.assignments).unwrap());
+        assert_eq!(kinds.contains(&ConstraintKind::Exempt), exempt, "{code}: {kinds:?}");
+    }
+    // A night from Christmas Eve is mostly 1. juledag: a holiday shift; one from 2. juledag is not.
+    let mut input =
+        one_doctor_plan(exempt_from(vec![ShiftCategory::Holiday]), date(2026, 12, 21), date(2026, 12, 27));
+    for (day, exempt) in [(24, true), (26, false)] {
+        input.assignments = vec![assign(date(2026, 12, day), "N", id(1))];
+        let kinds = hard_kinds(&explain(&input, &input.assignments).unwrap());
+        assert_eq!(kinds.contains(&ConstraintKind::Exempt), exempt, "night from {day} December: {kinds:?}");
+    }
 }
 
 #[test]
