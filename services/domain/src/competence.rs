@@ -8,7 +8,11 @@
 //! 2. unless a specialist, have worked one year as allmennlege in the municipal GP service or have
 //!    done 40 legevakter; and
 //! 3. from 1 May 2021 (deadline extended to 1 May 2022), have completed the courses in akuttmedisin
-//!    and in volds- og overgrepshåndtering.
+//!    and in volds- og overgrepshåndtering. Specialists in general practice are exempt from the
+//!    akuttmedisin course of the regulation (Oslo legeforening, "Krav til obligatoriske kurs i
+//!    akuttmedisin": "Spesialister i allmennmedisin er unntatt fra dette kravet"); their specialty
+//!    has its own acute-medicine course at every recertification. The violence course applies to
+//!    them too.
 //!
 //! A doctor who does not meet the rule may work only with a qualified bakvakt in the same time
 //! window. The rule changed in 2020, 2021 and 2024 and may change again (the expert committee of
@@ -54,6 +58,9 @@ pub struct CompetenceRule {
     pub min_legevakt_shifts: u32,
     /// Whether the akuttmedisin course is required (from 1 May 2021).
     pub require_course_emergency_medicine: bool,
+    /// Whether specialists in general practice are exempt from the akuttmedisin course (they are
+    /// under the regulation; see the module documentation).
+    pub specialists_exempt_from_course_emergency_medicine: bool,
     /// Whether the volds- og overgrepshåndtering course is required (from 1 May 2021).
     pub require_course_violence_and_abuse: bool,
     /// Whether completed LIS1 replaces requirements 1 and 2 (the temporary rule of
@@ -77,6 +84,7 @@ impl CompetenceRule {
             min_municipal_gp_months: 12,
             min_legevakt_shifts: 40,
             require_course_emergency_medicine: true,
+            specialists_exempt_from_course_emergency_medicine: true,
             require_course_violence_and_abuse: true,
             lis1_suffices: false,
         }
@@ -115,7 +123,9 @@ impl CompetenceRule {
                 });
             }
         }
-        if self.require_course_emergency_medicine && !facts.course_emergency_medicine {
+        let exempt_from_course =
+            self.specialists_exempt_from_course_emergency_medicine && facts.specialist_general_practice;
+        if self.require_course_emergency_medicine && !facts.course_emergency_medicine && !exempt_from_course {
             missing.push(MissingRequirement::CourseEmergencyMedicine);
         }
         if self.require_course_violence_and_abuse && !facts.course_violence_and_abuse {
@@ -244,13 +254,21 @@ mod tests {
     }
 
     #[test]
-    fn missing_courses_are_reported_even_for_specialists() {
+    fn specialists_need_the_violence_course_but_not_the_acute_medicine_course() {
         let facts =
             DoctorCompetenceFacts { specialist_general_practice: true, ..DoctorCompetenceFacts::default() };
         let verdict = CompetenceRule::default().may_work_alone(&facts);
         assert!(!verdict.may_work_alone);
+        assert_eq!(verdict.missing, vec![MissingRequirement::CourseViolenceAndAbuse]);
+        let with_violence_course = DoctorCompetenceFacts { course_violence_and_abuse: true, ..facts };
+        assert!(CompetenceRule::default().may_work_alone(&with_violence_course).may_work_alone);
+        // Without the exemption both courses are missing.
+        let no_exemption = CompetenceRule {
+            specialists_exempt_from_course_emergency_medicine: false,
+            ..CompetenceRule::default()
+        };
         assert_eq!(
-            verdict.missing,
+            no_exemption.may_work_alone(&facts).missing,
             vec![MissingRequirement::CourseEmergencyMedicine, MissingRequirement::CourseViolenceAndAbuse]
         );
         let rule_before_courses = CompetenceRule {
@@ -329,7 +347,7 @@ mod tests {
                 && (facts.specialist_general_practice
                     || facts.municipal_gp_months >= 12
                     || facts.legevakt_shifts_done >= 40)
-                && facts.course_emergency_medicine
+                && (facts.course_emergency_medicine || facts.specialist_general_practice)
                 && facts.course_violence_and_abuse;
             let verdict = CompetenceRule::default().may_work_alone(&facts);
             prop_assert_eq!(verdict.may_work_alone, expected);

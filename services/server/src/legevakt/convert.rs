@@ -258,6 +258,8 @@ pub(super) fn competence_rule_with_defaults(rule: Option<pb::CompetenceRule>) ->
     rule.min_municipal_gp_months.get_or_insert(to_i32(section_7.min_municipal_gp_months));
     rule.min_legevakt_shifts.get_or_insert(to_i32(section_7.min_legevakt_shifts));
     rule.require_acute_medicine_course.get_or_insert(section_7.require_course_emergency_medicine);
+    rule.specialists_exempt_from_acute_medicine_course
+        .get_or_insert(section_7.specialists_exempt_from_course_emergency_medicine);
     rule.require_violence_course.get_or_insert(section_7.require_course_violence_and_abuse);
     rule
 }
@@ -277,6 +279,9 @@ pub(super) fn domain_competence_rule(rule: &pb::CompetenceRule) -> competence::C
         min_municipal_gp_months: to_u32(rule.min_municipal_gp_months),
         min_legevakt_shifts: to_u32(rule.min_legevakt_shifts),
         require_course_emergency_medicine: rule.require_acute_medicine_course.unwrap_or(true),
+        specialists_exempt_from_course_emergency_medicine: rule
+            .specialists_exempt_from_acute_medicine_course
+            .unwrap_or(true),
         require_course_violence_and_abuse: rule.require_violence_course.unwrap_or(true),
         lis1_suffices: rule.lis1_sufficient,
     }
