@@ -10,8 +10,8 @@
 //! * **Not on staff, full exemptions** (records and the age exemption derived from the birth date
 //!   and the plan's exemption age): hard days off.
 //! * **Partial exemptions** (by category): the model's per-(day, shift type) unavailability. A
-//!   shift starting on a Saturday or Sunday also counts as a weekend shift, and one starting on a
-//!   public holiday as a holiday shift, for exemptions.
+//!   shift counts as the categories [`explain::categories_of`] gives it by the hours it holds
+//!   (night, weekend, holiday), exactly as the explanation judges it.
 //! * **Unavailability spans**: every (day, shift type) whose real occurrence overlaps a span.
 //! * **Rest, overlap and forbidden category successions**, computed from real instants: a pair
 //!   (shift `a` on day `d`, shift `b` on day `d + k`) that overlaps, leaves less rest than `a`
