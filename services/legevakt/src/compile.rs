@@ -55,9 +55,10 @@
 //!   is ignored by the model). Conservative.
 //! * **Night-shift limit across several night types**: split among them in proportion to their
 //!   preferred cover. Conservative.
-//! * **Weekends** are counted by the model from start dates only; the exact rule counts every
-//!   Saturday or Sunday the person is on duty, so a block starting on Friday counts in explain
-//!   but not in the model. Not conservative: explain reports it.
+//! * **Weekends**: a weekend is worked when a shift holds its Saturday or Sunday, as explain counts
+//!   it: each model shift type holds the most following dates it holds on any date of the plan
+//!   (a Friday night holds the Saturday). Exact but across a daylight-saving change, where it is
+//!   conservative.
 //! * **Fairness** in the proto costs `weight × round(deviation²)` with fractional points; the model
 //!   can only cost `weight × |deviation|` in whole units. The model uses tenths of a point and the
 //!   exact targets rounded to tenths (largest remainder, so that they still add up), which makes
@@ -69,9 +70,9 @@
 use std::collections::HashMap;
 
 use allmenn_scheduler::model::{
-    Cover, DayIndex, Employee, EmployeeIndex, FairnessRule, ForbiddenSuccession, Model, ModelSpec, Request,
-    RequestKind as ModelRequestKind, Roster, ShiftIndex, ShiftType as ModelShiftType, SkillIndex,
-    SupervisionRule, Weekday,
+    Cover, DayIndex, Employee, EmployeeIndex, FairnessRule, ForbiddenSuccession, MAX_FOLLOWING_DAYS_HELD,
+    Model, ModelSpec, Request, RequestKind as ModelRequestKind, Roster, ShiftIndex,
+    ShiftType as ModelShiftType, SkillIndex, SupervisionRule, Weekday,
 };
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use uuid::Uuid;
@@ -79,7 +80,7 @@ use uuid::Uuid;
 use crate::explain;
 use crate::plan::{
     Assignment, FORBIDDEN_SUCCESSION_WINDOW_MINUTES, PlanError, PlanInput, Profession, RequestKind,
-    ShiftCategory, ShiftOccurrence, ShiftRole, pair_clash,
+    ShiftCategory, ShiftOccurrence, ShiftRole, last_local_date_held, pair_clash,
 };
 
 /// Skill of doctors: required by DOCTOR shifts.
@@ -256,6 +257,20 @@ impl CompiledPlan {
         assignments.sort();
         Ok(assignments)
     }
+}
+
+/// The most local dates after its start date that shift type `shift` holds on any date of the
+/// plan (a night holds one, a Friday-to-Monday block three), so that the model counts a weekend
+/// as worked whenever a shift holds its Saturday or Sunday, as [`explain`] does. The largest
+/// over the plan's dates, which is conservative where a daylight-saving change moves an end
+/// across midnight.
+fn following_days_held(dates: &[NaiveDate], slots: &[Vec<Slot>], shift: usize) -> u8 {
+    dates
+        .iter()
+        .zip(slots)
+        .map(|(date, row)| (last_local_date_held(*date, row[shift].end) - *date).num_days())
+        .max()
+        .map_or(0, |days| days.clamp(0, i64::from(MAX_FOLLOWING_DAYS_HELD)) as u8)
 }
 
 /// The real times of one (day, shift type) of the plan.
@@ -531,7 +546,8 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
 
     let shift_types: Vec<ModelShiftType> = types
         .iter()
-        .map(|shift_type| ModelShiftType {
+        .enumerate()
+        .map(|(shift, shift_type)| ModelShiftType {
             code: shift_type.code.clone(),
             length_minutes: MODEL_MINUTES_PER_SHIFT,
             required_skill: Some(match shift_type.role {
@@ -539,6 +555,7 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
                 ShiftRole::Bakvakt => SKILL_INDEPENDENT,
                 ShiftRole::Nurse => SKILL_NURSE,
             }),
+            following_days_held: following_days_held(&dates, &slots, shift),
         })
         .collect();
 

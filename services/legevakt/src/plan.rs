@@ -1120,15 +1120,22 @@ impl ShiftOccurrence {
     /// The local dates (from the start date) on which the shift holds the person: the start date
     /// and every later date whose local midnight falls before the shift's end.
     pub fn local_dates(&self) -> Vec<NaiveDate> {
-        let end_local = allmenn_domain::calendar::oslo_date_of(self.end);
-        let end_is_midnight = self.end.with_timezone(&chrono_tz::Europe::Oslo).time() == NaiveTime::MIN;
-        let last = if end_is_midnight && end_local > self.date {
-            end_local.pred_opt().unwrap_or(end_local)
-        } else {
-            end_local
-        };
-        self.date.iter_days().take_while(|date| *date <= last.max(self.date)).collect()
+        let last = last_local_date_held(self.date, self.end);
+        self.date.iter_days().take_while(|date| *date <= last).collect()
     }
+}
+
+/// The last local date on which a shift starting on `date` and ending at `end` holds the person:
+/// the date of its end, or the day before when it ends at local midnight (never before `date`).
+pub fn last_local_date_held(date: NaiveDate, end: DateTime<Utc>) -> NaiveDate {
+    let end_local = allmenn_domain::calendar::oslo_date_of(end);
+    let end_is_midnight = end.with_timezone(&chrono_tz::Europe::Oslo).time() == NaiveTime::MIN;
+    let last = if end_is_midnight && end_local > date {
+        end_local.pred_opt().unwrap_or(end_local)
+    } else {
+        end_local
+    };
+    last.max(date)
 }
 
 /// The stable id of the occurrence of `code` on `date`: "YYYY-MM-DD.CODE".

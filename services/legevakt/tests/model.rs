@@ -13,7 +13,7 @@ use allmenn_legevakt::explain::{
 };
 use allmenn_legevakt::plan::{Assignment, PlanInput, Replan, RequestKind, ShiftRequest, Unavailability};
 use allmenn_legevakt::solve::{SolveMode, SolveSettings, solve};
-use allmenn_scheduler::evaluate::{SoftKind, evaluate};
+use allmenn_scheduler::evaluate::{HardRule, SoftKind, evaluate};
 use allmenn_scheduler::optimise::StopReason;
 use chrono::{NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Oslo;
@@ -435,4 +435,47 @@ fn pinned_assignments_survive_a_solve_from_scratch() {
         assert!(kept.is_some_and(|assignment| assignment.pinned), "{pinned:?}");
     }
     assert_eq!(outcome.explanation.score.hard_violations, 0);
+}
+
+/// A Friday night holds the person on Saturday morning, so it uses up a weekend. The model counts
+/// it as explain does, and the optimiser keeps a doctor without weekends left off that night even
+/// when she asks for it (a model that counted weekends by start dates alone granted the request).
+#[test]
+fn a_friday_night_counts_against_the_weekend_limit_in_the_model_too() {
+    let staff = (1..=2).map(|n| doctor(n, "Lege", &format!("Nummer{n}"), true)).collect();
+    let mut input = plan(day(0), day(6), staff);
+    input.staff[0].limits.max_weekends_per_period = Some(0);
+    input.cover.push(cover(day(4), "N", 1, 1));
+    input.requests = vec![request(31, 1, day(4), Some("N"), RequestKind::Want, 5)];
+
+    let compiled = compile(&input).unwrap();
+    let held: Vec<u8> =
+        compiled.model().shift_types().iter().map(|shift| shift.following_days_held).collect();
+    // D 08–16 and K 16–23 end on their start date; N 23–08 and BV 08–08 hold the next.
+    assert_eq!(held, vec![0, 0, 1, 1]);
+
+    let granted = vec![assign(day(4), "N", id(1))];
+    assert_eq!(
+        explain(&input, &granted).unwrap().hard_violations().map(|v| v.kind).collect::<Vec<_>>(),
+        vec![ConstraintKind::MaxWeekends]
+    );
+    let roster = compiled.roster_from_assignments(&granted).unwrap().roster;
+    let evaluation = evaluate(compiled.model(), &roster).unwrap();
+    assert_eq!(
+        evaluation.hard_violations.iter().map(|violation| violation.rule).collect::<Vec<_>>(),
+        vec![HardRule::MaxWeekends]
+    );
+    // Thursday's night ends on Friday morning: no weekend (Friday's night is left without cover).
+    let thursday = vec![assign(day(3), "N", id(1))];
+    assert_eq!(explain(&input, &thursday).unwrap().of_kind(ConstraintKind::MaxWeekends).count(), 0);
+    let roster = compiled.roster_from_assignments(&thursday).unwrap().roster;
+    assert!(evaluate(compiled.model(), &roster).unwrap().is_feasible());
+
+    let never = AtomicBool::new(false);
+    let outcome = solve(&input, &settings(3, 20_000, SolveMode::FromScratch), &never, &mut |_| {}).unwrap();
+    assert_eq!(outcome.explanation.score.hard_violations, 0, "{:?}", outcome.assignments);
+    let night: Vec<_> =
+        outcome.assignments.iter().filter(|a| a.date == day(4) && a.shift_code == "N").collect();
+    assert_eq!(night.len(), 1);
+    assert_eq!(night[0].staff_id, id(2));
 }

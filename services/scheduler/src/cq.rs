@@ -202,7 +202,12 @@ pub fn parse_instance(text: &str) -> Result<Model, ParseError> {
     let mut forbidden_successions = Vec::new();
     for (first, (number, f)) in shift_fields.iter().enumerate() {
         let length_minutes = parse_u32(*number, f[1], "shift length")?;
-        shift_types.push(ShiftType { code: f[0].to_string(), length_minutes, required_skill: None });
+        shift_types.push(ShiftType {
+            code: f[0].to_string(),
+            length_minutes,
+            required_skill: None,
+            following_days_held: 0,
+        });
         if f[2].is_empty() {
             continue;
         }

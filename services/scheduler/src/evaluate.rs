@@ -398,8 +398,10 @@ fn check_hard_rules(model: &Model, roster: &Roster, out: &mut Collector) {
 
         let mut weekends_worked = vec![false; model.weekend_count()];
         for (day, cell) in row.iter().enumerate() {
-            if let (Some(weekend), Some(_)) = (model.weekend_of(day), cell) {
-                weekends_worked[weekend] = true;
+            if let Some(shift) = *cell {
+                for weekend in model.weekends_held(day, shift) {
+                    weekends_worked[weekend] = true;
+                }
             }
         }
         let weekends = weekends_worked.iter().filter(|&&worked| worked).count() as u32;

@@ -15,7 +15,8 @@
 //! * per employee: most shifts of each type, minimum and maximum total minutes, longest and
 //!   shortest run of working days, shortest run of days off (runs touching the first or last day
 //!   of the horizon are exempt from the two minimum rules, because the plan is assumed to continue
-//!   outside it), most weekends worked, hard days off, unavailability for a single
+//!   outside it), most weekends worked (a weekend is worked when a shift holds its Saturday or
+//!   Sunday, [`ShiftType::following_days_held`]), hard days off, unavailability for a single
 //!   (day, shift type), and the skill a shift type requires.
 //!
 //! # Soft terms (the objective, minimised)
@@ -45,6 +46,10 @@ pub type SkillIndex = usize;
 
 /// The largest number of shift types a model may have (the optimiser stores a cell in a byte).
 pub const MAX_SHIFT_TYPES: usize = 254;
+
+/// The most days after its start day a shift may hold ([`ShiftType::following_days_held`]): a
+/// week, so that one shift touches at most two weekends.
+pub const MAX_FOLLOWING_DAYS_HELD: u8 = 7;
 
 /// Day of the week, used to place weekends in the horizon.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -89,6 +94,11 @@ pub struct ShiftType {
     pub length_minutes: u32,
     /// The skill an employee must have to work it, if any.
     pub required_skill: Option<SkillIndex>,
+    /// Days after its start day on which the shift still holds the employee (0 for a shift that
+    /// ends by midnight, 1 for a night, 3 for a block from Friday afternoon to Monday morning),
+    /// at most [`MAX_FOLLOWING_DAYS_HELD`]. Only the weekend limit uses it: a weekend is worked
+    /// when any shift holds its Saturday or Sunday, so a Friday night counts.
+    pub following_days_held: u8,
 }
 
 /// A forbidden succession: shift `first` on day `d` forbids `then` on day `d + day_offset`.
@@ -298,6 +308,14 @@ pub enum ModelError {
     /// A forbidden succession with day offset 0.
     #[error("forbidden succession after shift {0} has day offset 0")]
     ZeroOffset(ShiftIndex),
+    /// A shift type holds more following days than [`MAX_FOLLOWING_DAYS_HELD`].
+    #[error("shift type {shift} holds {days} following days, at most {MAX_FOLLOWING_DAYS_HELD} are allowed")]
+    TooManyFollowingDays {
+        /// Shift type.
+        shift: ShiftIndex,
+        /// Days it claims to hold after its start day.
+        days: u8,
+    },
     /// Preferred cover below the minimum.
     #[error("cover on day {day} for shift {shift} prefers {preferred} but requires {min}")]
     PreferredBelowMinimum {
@@ -344,6 +362,11 @@ impl Model {
         }
         if shifts == 0 || shifts > MAX_SHIFT_TYPES {
             return Err(ModelError::ShiftTypeCount(shifts));
+        }
+        for (shift, shift_type) in spec.shift_types.iter().enumerate() {
+            if shift_type.following_days_held > MAX_FOLLOWING_DAYS_HELD {
+                return Err(ModelError::TooManyFollowingDays { shift, days: shift_type.following_days_held });
+            }
         }
         for rule in &spec.forbidden_successions {
             check_index(|| "a forbidden succession".into(), "shift type", rule.first, shifts)?;
@@ -485,9 +508,24 @@ impl Model {
         }
     }
 
-    /// Number of weekend indexes [`Model::weekend_of`] can return (some may lie partly outside).
+    /// The weekends whose Saturday or Sunday `shift` started on `day` holds (its start day and
+    /// [`ShiftType::following_days_held`] more, which may lie after the horizon), in order and
+    /// without repeats: none, one, or two for a shift from a Sunday into the next Saturday.
+    pub fn weekends_held(&self, day: DayIndex, shift: ShiftIndex) -> impl Iterator<Item = usize> + '_ {
+        let last = day + usize::from(self.spec.shift_types[shift].following_days_held);
+        let mut previous = None;
+        (day..=last).filter_map(move |held| {
+            let weekend = self.weekend_of(held).filter(|&weekend| previous != Some(weekend))?;
+            previous = Some(weekend);
+            Some(weekend)
+        })
+    }
+
+    /// Number of weekend indexes [`Model::weekend_of`] can return for the horizon's days, and
+    /// [`Model::weekends_held`] for its shifts (some may lie partly or wholly outside).
     pub fn weekend_count(&self) -> usize {
-        (self.spec.first_weekday.days_from_monday() + self.spec.days).div_ceil(7)
+        let reach = self.spec.shift_types.iter().map(|shift| usize::from(shift.following_days_held)).max();
+        (self.spec.first_weekday.days_from_monday() + self.spec.days + reach.unwrap_or(0)).div_ceil(7)
     }
 
     /// Whether `employee` holds `skill`.

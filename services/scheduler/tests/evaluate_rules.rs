@@ -18,8 +18,8 @@ fn spec(days: usize, employees: usize) -> ModelSpec {
         days,
         first_weekday: Weekday::Monday,
         shift_types: vec![
-            ShiftType { code: "D".into(), length_minutes: 480, required_skill: None },
-            ShiftType { code: "N".into(), length_minutes: 600, required_skill: None },
+            ShiftType { code: "D".into(), length_minutes: 480, required_skill: None, following_days_held: 0 },
+            ShiftType { code: "N".into(), length_minutes: 600, required_skill: None, following_days_held: 0 },
         ],
         forbidden_successions: Vec::new(),
         employees: (0..employees).map(|i| Employee::unrestricted(format!("E{i}"), 2)).collect(),
@@ -158,6 +158,54 @@ fn max_weekends_with_any_first_weekday() {
         (model.weekend_of(0), model.weekend_of(1), model.weekend_of(5), model.weekend_of(8)),
         (Some(0), Some(0), None, Some(1))
     );
+}
+
+/// A shift holding following days works every weekend whose Saturday or Sunday it holds: a
+/// night from Friday works that weekend, a night from Sunday no other, and a week-long shift from
+/// Sunday two weekends; the weekend after the horizon counts too.
+#[test]
+fn max_weekends_counts_the_days_a_shift_holds() {
+    let mut s = spec(14, 1);
+    s.shift_types[1].following_days_held = 1;
+    s.employees[0].max_weekends = 0;
+    let night_on = |day: usize| {
+        let mut row = vec![O; 14];
+        row[day] = N;
+        rules(s.clone(), vec![row])
+    };
+    // Day 4 is a Friday, day 6 a Sunday, day 3 a Thursday.
+    assert_eq!(night_on(4), vec![(HardRule::MaxWeekends, None, 1)]);
+    assert_eq!(night_on(6), vec![(HardRule::MaxWeekends, None, 1)]);
+    assert_eq!(night_on(3), vec![]);
+    // A horizon ending on Friday (day 11): that night holds the Saturday after it.
+    let mut short = s.clone();
+    short.days = 12;
+    short.cover.truncate(12);
+    let mut row = vec![O; 12];
+    row[11] = N;
+    assert_eq!(rules(short, vec![row]), vec![(HardRule::MaxWeekends, None, 1)]);
+    // A day shift on Friday holds no weekend.
+    let mut row = vec![O; 14];
+    row[4] = D;
+    assert_eq!(rules(s.clone(), vec![row]), vec![]);
+    // Friday night and Saturday are one weekend.
+    s.employees[0].max_weekends = 1;
+    let mut row = vec![O; 14];
+    row[4] = N;
+    row[5] = D;
+    assert_eq!(rules(s.clone(), vec![row.clone()]), vec![]);
+    // The next Friday's night makes two.
+    row[11] = N;
+    assert_eq!(rules(s.clone(), vec![row]), vec![(HardRule::MaxWeekends, None, 1)]);
+
+    s.shift_types[1].following_days_held = 7;
+    let model = Model::new(s.clone()).unwrap();
+    assert_eq!(model.weekends_held(6, 1).collect::<Vec<_>>(), vec![0, 1]);
+    assert_eq!(model.weekends_held(13, 1).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(model.weekend_count(), 3);
+    assert_eq!(model.weekends_held(0, 0).count(), 0);
+    s.shift_types[1].following_days_held = 8;
+    assert!(Model::new(s).is_err());
 }
 
 #[test]

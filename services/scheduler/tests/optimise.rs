@@ -166,7 +166,12 @@ fn an_over_constrained_model_yields_its_least_infeasible_roster() {
     let model = Model::new(ModelSpec {
         days: 3,
         first_weekday: Weekday::Monday,
-        shift_types: vec![ShiftType { code: "D".into(), length_minutes: 480, required_skill: None }],
+        shift_types: vec![ShiftType {
+            code: "D".into(),
+            length_minutes: 480,
+            required_skill: None,
+            following_days_held: 0,
+        }],
         forbidden_successions: Vec::new(),
         employees: vec![employee],
         requests: Vec::new(),

@@ -57,7 +57,8 @@
 //!   where the whole horizon's takes about two minutes; on the half-year instances in 5–200 ms.
 //!
 //! Used only where the model fits the linear form: no supervision rules, no fairness term, and
-//! cover costs with one target per cell.
+//! cover costs with one target per cell; and where no shift holds following days, whose weekends
+//! the pricing program does not count.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -143,9 +144,12 @@ pub(crate) fn windows_applicable(p: &Problem<'_>) -> bool {
 }
 
 /// Whether the cost is linear in the rows, as a set-partitioning master needs: no supervision,
-/// no fairness term, and cover lines of one shortfall weight each.
+/// no fairness term, and cover lines of one shortfall weight each; and whether the pricing
+/// program holds every hard rule exactly, which it does not where shifts hold following days
+/// (it counts weekends by the days shifts start on).
 fn linear(p: &Problem<'_>) -> bool {
-    p.supervision.is_empty()
+    !p.shifts_hold_following_days
+        && p.supervision.is_empty()
         && p.fairness_weight == 0
         && p.cover
             .iter()

@@ -268,8 +268,8 @@ mod tests {
     fn the_flow_finds_the_best_assignment_of_a_day() {
         let days = 7;
         let shift_types = vec![
-            ShiftType { code: "D".into(), length_minutes: 480, required_skill: None },
-            ShiftType { code: "N".into(), length_minutes: 600, required_skill: None },
+            ShiftType { code: "D".into(), length_minutes: 480, required_skill: None, following_days_held: 0 },
+            ShiftType { code: "N".into(), length_minutes: 600, required_skill: None, following_days_held: 0 },
         ];
         let employees: Vec<Employee> = (0..5)
             .map(|i| {

@@ -650,9 +650,14 @@ mod tests {
     fn rich_model() -> Model {
         let days = 17;
         let shift_types = vec![
-            ShiftType { code: "D".into(), length_minutes: 480, required_skill: None },
-            ShiftType { code: "N".into(), length_minutes: 600, required_skill: None },
-            ShiftType { code: "B".into(), length_minutes: 720, required_skill: Some(0) },
+            ShiftType { code: "D".into(), length_minutes: 480, required_skill: None, following_days_held: 0 },
+            ShiftType { code: "N".into(), length_minutes: 600, required_skill: None, following_days_held: 1 },
+            ShiftType {
+                code: "B".into(),
+                length_minutes: 720,
+                required_skill: Some(0),
+                following_days_held: 0,
+            },
         ];
         let mut employees = Vec::new();
         for i in 0..6 {

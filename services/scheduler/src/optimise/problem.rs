@@ -42,6 +42,13 @@ pub(crate) struct Problem<'m> {
     /// Weekend index per day, `u32::MAX` on weekdays.
     pub(crate) weekend_of: Vec<u32>,
     pub(crate) weekend_count: usize,
+    /// Whether some shift type holds days after its start day
+    /// ([`crate::model::ShiftType::following_days_held`]); only then may a weekday's shift work a
+    /// weekend, and weekends are counted through [`Problem::weekends_held`].
+    pub(crate) shifts_hold_following_days: bool,
+    /// Per `[d][choice]`: the weekends that choice holds ([`crate::model::Model::weekends_held`]),
+    /// padded with `u32::MAX`. Empty unless `shifts_hold_following_days`.
+    weekends_held: Vec<[u32; 2]>,
     /// Cover per `[d][s]`: (min, preferred, weight under min, weight under preferred, weight over).
     pub(crate) cover: Vec<[i64; 5]>,
     /// Supervision rules: (supervised shift, backup shift, weight) and per-employee skill flags.
@@ -220,6 +227,20 @@ impl<'m> Problem<'m> {
         }
         let fairness_target = (0..n).map(|e| model.fairness_target(e)).collect();
 
+        let shifts_hold_following_days =
+            model.shift_types().iter().any(|shift| shift.following_days_held > 0);
+        let mut weekends_held = Vec::new();
+        if shifts_hold_following_days {
+            weekends_held = vec![[u32::MAX; 2]; h * c];
+            for d in 0..h {
+                for s in 0..t {
+                    for (slot, weekend) in model.weekends_held(d, s).enumerate() {
+                        weekends_held[d * c + s][slot] = weekend as u32;
+                    }
+                }
+            }
+        }
+
         let mut weekend_length = vec![0u8; model.weekend_count()];
         for &w in weekend_of.iter().filter(|&&w| w != u32::MAX) {
             weekend_length[w as usize] += 1;
@@ -246,6 +267,8 @@ impl<'m> Problem<'m> {
             max_weekends: employees.iter().map(|e| clamp(e.max_weekends)).collect(),
             weekend_of,
             weekend_count: model.weekend_count(),
+            shifts_hold_following_days,
+            weekends_held,
             cover,
             supervision,
             supervision_skilled,
@@ -263,6 +286,15 @@ impl<'m> Problem<'m> {
     #[inline]
     pub(crate) fn off(&self) -> u8 {
         self.t as u8
+    }
+
+    /// The weekends `choice` on day `d` holds, where shifts may hold following days
+    /// ([`Problem::shifts_hold_following_days`]).
+    #[inline]
+    pub(crate) fn weekends_held(&self, d: usize, choice: u8) -> impl Iterator<Item = usize> + '_ {
+        let held: &[u32] =
+            if choice == self.off() { &[] } else { &self.weekends_held[d * (self.t + 1) + choice as usize] };
+        held.iter().take_while(|&&weekend| weekend != u32::MAX).map(|&weekend| weekend as usize)
     }
 
     /// Choices employee `e` may take on day `d` without a cell-level hard violation.

@@ -16,6 +16,11 @@
 //! given cell prices; there the most constrained shift type's count is part of the state, so its
 //! maximum is exact rather than priced.
 //!
+//! Weekends are counted by the days shifts start on. Where a shift holds following days (a
+//! Friday night holds a Saturday, [`crate::model::ShiftType::following_days_held`]) the program
+//! may therefore offer a row over the weekend limit; the exact delta then decides, as for
+//! successions at offsets above 1.
+//!
 //! Minutes are counted in units of the greatest common divisor of the shift lengths (120 minutes
 //! in most benchmark instances), which keeps the state space small.
 

@@ -1143,8 +1143,8 @@ mod tests {
     /// A short shift S (8 h) and a long one L (12 h).
     fn short_and_long() -> Vec<ShiftType> {
         vec![
-            ShiftType { code: "S".into(), length_minutes: 480, required_skill: None },
-            ShiftType { code: "L".into(), length_minutes: 720, required_skill: None },
+            ShiftType { code: "S".into(), length_minutes: 480, required_skill: None, following_days_held: 0 },
+            ShiftType { code: "L".into(), length_minutes: 720, required_skill: None, following_days_held: 0 },
         ]
     }
 

@@ -26,6 +26,8 @@ pub(crate) struct State {
     minutes: Vec<i64>,
     per_type: Vec<u32>,
     weekend_days: Vec<u8>,
+    /// Per (employee, weekend): shifts holding a day of it, where shifts may hold following days.
+    weekend_holds: Vec<u8>,
     weekends: Vec<i64>,
     points: Vec<i64>,
     supervision_unskilled: Vec<i64>,
@@ -64,6 +66,11 @@ impl State {
             minutes: vec![0; p.n],
             per_type: vec![0; p.n * p.t],
             weekend_days: vec![0; p.n * p.weekend_count],
+            weekend_holds: if p.shifts_hold_following_days {
+                vec![0; p.n * p.weekend_count]
+            } else {
+                Vec::new()
+            },
             weekends: vec![0; p.n],
             points: vec![0; p.n],
             supervision_unskilled: vec![0; p.supervision.len() * p.h],
@@ -326,18 +333,37 @@ impl State {
             let full = p.weekend_length[w as usize];
             let split = |worked: u8| i64::from(worked > 0 && worked < full);
             let before = split(*slot);
+            let counts_weekends = !p.shifts_hold_following_days;
             if new == off {
                 *slot -= 1;
-                if *slot == 0 {
+                if *slot == 0 && counts_weekends {
                     self.weekends[e] -= 1;
                 }
             } else {
                 *slot += 1;
-                if *slot == 1 {
+                if *slot == 1 && counts_weekends {
                     self.weekends[e] += 1;
                 }
             }
             self.guide += p.split_weekend_guide * (split(*slot) - before);
+        }
+        if p.shifts_hold_following_days {
+            // A weekday's shift may hold a weekend (a Friday night), and a weekend is worked as
+            // long as any shift holds it.
+            for w in p.weekends_held(d, old) {
+                let holds = &mut self.weekend_holds[e * p.weekend_count + w];
+                *holds -= 1;
+                if *holds == 0 {
+                    self.weekends[e] -= 1;
+                }
+            }
+            for w in p.weekends_held(d, new) {
+                let holds = &mut self.weekend_holds[e * p.weekend_count + w];
+                *holds += 1;
+                if *holds == 1 {
+                    self.weekends[e] += 1;
+                }
+            }
         }
         if p.fairness_weight != 0 {
             let c = p.t + 1;
@@ -400,7 +426,12 @@ mod tests {
     /// One week, one shift type wanted twice a day, and `staff` employees who may each work one
     /// weekend: with two, the weekend's four cover places take every weekend day there is.
     fn week(staff: usize) -> Model {
-        let shift_types = vec![ShiftType { code: "D".into(), length_minutes: 480, required_skill: None }];
+        let shift_types = vec![ShiftType {
+            code: "D".into(),
+            length_minutes: 480,
+            required_skill: None,
+            following_days_held: 0,
+        }];
         let employees = (0..staff)
             .map(|i| {
                 let mut employee = Employee::unrestricted(format!("E{i}"), 1);
