@@ -49,6 +49,8 @@ pub(crate) struct Problem<'m> {
     /// Per `[d][choice]`: the weekends that choice holds ([`crate::model::Model::weekends_held`]),
     /// padded with `u32::MAX`. Empty unless `shifts_hold_following_days`.
     weekends_held: Vec<[u32; 2]>,
+    /// Per choice: days after its start day it holds (0 for off).
+    pub(crate) following_days_held: Vec<u8>,
     /// Cover per `[d][s]`: (min, preferred, weight under min, weight under preferred, weight over).
     pub(crate) cover: Vec<[i64; 5]>,
     /// Supervision rules: (supervised shift, backup shift, weight) and per-employee skill flags.
@@ -269,6 +271,12 @@ impl<'m> Problem<'m> {
             weekend_count: model.weekend_count(),
             shifts_hold_following_days,
             weekends_held,
+            following_days_held: model
+                .shift_types()
+                .iter()
+                .map(|shift| shift.following_days_held)
+                .chain(std::iter::once(0))
+                .collect(),
             cover,
             supervision,
             supervision_skilled,
@@ -286,6 +294,16 @@ impl<'m> Problem<'m> {
     #[inline]
     pub(crate) fn off(&self) -> u8 {
         self.t as u8
+    }
+
+    /// Weekends `choice` on day `d` holds besides the one `d` itself belongs to (a Friday night
+    /// holds one).
+    #[inline]
+    pub(crate) fn weekends_reached(&self, d: usize, choice: u8) -> usize {
+        if !self.shifts_hold_following_days {
+            return 0;
+        }
+        self.weekends_held(d, choice).filter(|&weekend| weekend as u32 != self.weekend_of[d]).count()
     }
 
     /// The weekends `choice` on day `d` holds, where shifts may hold following days

@@ -16,10 +16,11 @@
 //! given cell prices; there the most constrained shift type's count is part of the state, so its
 //! maximum is exact rather than priced.
 //!
-//! Weekends are counted by the days shifts start on. Where a shift holds following days (a
-//! Friday night holds a Saturday, [`crate::model::ShiftType::following_days_held`]) the program
-//! may therefore offer a row over the weekend limit; the exact delta then decides, as for
-//! successions at offsets above 1.
+//! Where shifts hold following days ([`crate::model::ShiftType::following_days_held`]: a Friday
+//! night holds the Saturday), a weekend is counted on the first window day whose shift holds it
+//! when the day before holds it not, unless a day outside the window holds it already. That is
+//! exact but for a weekend held on days that are not consecutive (a Friday night, Saturday off,
+//! a Sunday shift), which it counts twice: the program's rows stay within the weekend limit.
 //!
 //! Minutes are counted in units of the greatest common divisor of the shift lengths (120 minutes
 //! in most benchmark instances), which keeps the state space small.
@@ -57,6 +58,9 @@ pub(crate) struct RowDp {
     next_head: Vec<u32>,
     prefix_open: Vec<bool>,
     weekend_steps: Vec<usize>,
+    /// Where shifts hold following days: per window day, previous group and group, the weekends
+    /// newly counted.
+    held_steps: Vec<usize>,
     need: Vec<usize>,
     /// Tests compare priced calls with and without dropping the states that cannot reach the
     /// minimum minutes.
@@ -248,15 +252,27 @@ impl RowDp {
         }
         let mut outside_worked = vec![false; p.weekend_count];
         for d in (0..a).chain(b + 1..h) {
+            if p.shifts_hold_following_days {
+                for w in p.weekends_held(d, row[d]) {
+                    outside_worked[w] = true;
+                }
+                continue;
+            }
             let w = p.weekend_of[d];
             if w != u32::MAX && row[d] != off {
                 outside_worked[w as usize] = true;
             }
         }
-        let fixed_weekends =
-            (0..p.weekend_count).filter(|&w| !touched[w] && outside_worked[w]).count() as i64;
+        // Where shifts hold following days, the window counts only weekends no outside day holds.
+        let fixed_weekends = (0..p.weekend_count)
+            .filter(|&w| (p.shifts_hold_following_days || !touched[w]) && outside_worked[w])
+            .count() as i64;
         let max_window_weekends = (p.max_weekends[e] - fixed_weekends).max(0);
-        let touched_count = touched.iter().filter(|&&t| t).count() as i64;
+        // Weekends the window can count: those it touches, and those its shifts reach.
+        let reachable = (a..=b)
+            .map(|d| self.choices.iter().map(|&c| p.weekends_reached(d, c)).max().unwrap_or(0))
+            .sum::<usize>();
+        let touched_count = (touched.iter().filter(|&&t| t).count() + reachable) as i64;
         let weekend_slots = max_window_weekends.min(touched_count) as usize + 1;
 
         // Run lengths: exact up to the longest allowed work run when that binds, otherwise
@@ -396,11 +412,25 @@ impl RowDp {
         // at offsets above 1), and the weekends counted by (previous works, this works).
         self.prefix_open.clear();
         self.weekend_steps.clear();
+        self.held_steps.clear();
         for d in a..=b {
             for cj in 0..ng {
                 let c = self.group_rep[cj];
                 self.prefix_open
                     .push(d == a || p.max_offset <= 1 || self.successions_from_prefix(p, row, a, d, c));
+            }
+            if p.shifts_hold_following_days {
+                for pg in 0..ng {
+                    for cj in 0..ng {
+                        let (prev, c) = (self.group_rep[pg], self.group_rep[cj]);
+                        let new = p
+                            .weekends_held(d, c)
+                            .filter(|&w| !outside_worked[w])
+                            .filter(|&w| d == a || p.weekends_held(d - 1, prev).all(|held| held != w))
+                            .count();
+                        self.held_steps.push(new);
+                    }
+                }
             }
             for prev in [off, 0] {
                 for c in [off, 0] {
@@ -498,7 +528,11 @@ impl RowDp {
                 if u >= units {
                     continue;
                 }
-                let w = weekend_step(p, a, b, a, off, c, false, &outside_worked);
+                let w = if p.shifts_hold_following_days {
+                    self.held_steps[ci]
+                } else {
+                    weekend_step(p, a, b, a, off, c, false, &outside_worked)
+                };
                 let k = usize::from(ci == tracked_group);
                 if w >= weekend_slots || k >= count_slots {
                     continue;
@@ -521,6 +555,11 @@ impl RowDp {
                 let day_cost = &self.group_cost[di * ng..(di + 1) * ng];
                 let day_open = &self.prefix_open[di * ng..(di + 1) * ng];
                 let day_weekend = &self.weekend_steps[di * 4..(di + 1) * 4];
+                let day_held = if p.shifts_hold_following_days {
+                    &self.held_steps[di * ng * ng..(di + 1) * ng * ng]
+                } else {
+                    &[]
+                };
                 let need = self.need[di];
                 let back = &mut self.back[di * states..(di + 1) * states];
                 self.next_reached.clear();
@@ -531,6 +570,7 @@ impl RowDp {
                     let (u, w) = (tail / wk_slots, tail % wk_slots);
                     let (weeks, k) = (w / count_slots, w % count_slots);
                     let prev_working = self.head_working[head];
+                    let prev_group = head / (run_slots * x_slots);
                     let next_heads = &self.next_head[head * ng..(head + 1) * ng];
                     for cj in 0..ng {
                         let next = next_heads[cj];
@@ -539,8 +579,12 @@ impl RowDp {
                             continue;
                         }
                         let nu = u + self.group_units[cj];
-                        let nw =
-                            weeks + day_weekend[usize::from(prev_working) * 2 + usize::from(cj != off_group)];
+                        let nw = weeks
+                            + if day_held.is_empty() {
+                                day_weekend[usize::from(prev_working) * 2 + usize::from(cj != off_group)]
+                            } else {
+                                day_held[prev_group * ng + cj]
+                            };
                         let nk = k + usize::from(cj == tracked_group);
                         if nu >= units || nu < need || nw >= weekend_slots || nk >= count_slots {
                             continue;
@@ -778,7 +822,11 @@ fn interchangeable(p: &Problem<'_>, x: u8, y: u8) -> bool {
         return true;
     }
     let off = p.off();
-    if x == off || y == off || p.length[x as usize] != p.length[y as usize] {
+    if x == off
+        || y == off
+        || p.length[x as usize] != p.length[y as usize]
+        || p.following_days_held[x as usize] != p.following_days_held[y as usize]
+    {
         return false;
     }
     (1..=p.max_offset).all(|k| {
@@ -885,6 +933,49 @@ mod tests {
             }
             assert_eq!(state.hard, 0, "Instance{number}");
         }
+    }
+
+    /// Where shifts hold following days, rows keep to the weekend limit counted by the days held:
+    /// Instance7 with its late shift holding the next morning and one weekend each. Whole rows
+    /// from the empty roster and then random windows break no rule.
+    #[test]
+    fn rows_keep_the_weekend_limit_where_shifts_hold_following_days() {
+        let mut spec = parse_instance(&benchmark("instances/Instance7.txt")).unwrap().spec().clone();
+        let late = spec.shift_types.len() - 1;
+        spec.shift_types[late].following_days_held = 1;
+        for employee in &mut spec.employees {
+            employee.max_weekends = employee.max_weekends.min(1);
+        }
+        let model = crate::model::Model::new(spec).unwrap();
+        let p = Problem::new(&model);
+        assert!(p.shifts_hold_following_days);
+        let mut state = State::from_roster(&p, &Roster::empty_for(&model));
+        let fixed = vec![false; p.n * p.h];
+        let mut dp = RowDp::default();
+        for e in 0..p.n {
+            assert!(dp.solve(&p, &state, &fixed, e, 0, p.h - 1), "employee {e}");
+            let result = dp.result().to_vec();
+            state.set_range(&p, e, 0, &result);
+            assert_eq!(state.hard_by_employee[e], 0, "employee {e}");
+        }
+        let mut rng = Rng::new(5);
+        let mut weekend_fridays = 0;
+        for _ in 0..400 {
+            let e = rng.below(p.n);
+            let len = 1 + rng.below(p.h);
+            let a = rng.below(p.h - len + 1);
+            if dp.solve(&p, &state, &fixed, e, a, a + len - 1) {
+                let result = dp.result().to_vec();
+                state.set_range(&p, e, a, &result);
+                assert_eq!(state.hard_by_employee[e], 0, "employee {e}, days {a}+{len}");
+            }
+            weekend_fridays += (0..p.n)
+                .filter(|&e| state.cell(&p, e, 4) == late as u8 || state.cell(&p, e, 11) == late as u8)
+                .count();
+        }
+        let evaluation = crate::evaluate::evaluate(&model, &state.to_roster(&p)).unwrap();
+        assert!(evaluation.is_feasible());
+        assert!(weekend_fridays > 0, "late shifts on Fridays are rostered");
     }
 
     /// Priced whole rows (column generation's pricing) are the cheapest feasible rows: priced so
