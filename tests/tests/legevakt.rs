@@ -1458,6 +1458,24 @@ async fn replanning_after_an_absence_moves_only_what_it_must(server: &TestServer
         "re-planning moves only what it must: {} moved for {affected} affected shifts",
         removed.len()
     );
+    // The version's score is its roster under the plan's rules, as its explanation gives it: the
+    // cost of each move guided the optimiser, and the moves are the diff's.
+    let explained = client
+        .legevakt
+        .explain_shift_plan(pb::ExplainShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            version: last.result_version,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(explained.score, last.best_score);
+    assert!(
+        explained
+            .violations
+            .iter()
+            .all(|violation| violation.kind != pb::ConstraintKind::ChangeFromPublished as i32)
+    );
 
     // Re-planned from the first Saturday: the shifts starting before it are kept as published, even
     // that of a doctor who has since become unavailable on the first Wednesday, and the absent

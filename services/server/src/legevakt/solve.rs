@@ -371,7 +371,19 @@ async fn run(
     let outcome = outcome
         .map_err(|_| ApiError::Internal("the optimiser task stopped unexpectedly"))?
         .map_err(planning::plan_error)?;
-    let evaluated = planning::evaluated(&input, &outcome.explanation);
+    // A version's score is its roster under the plan's rules. A re-plan's cost of moving published
+    // assignments only guided the optimiser (a move forced by an absence would otherwise inflate
+    // the score for good); DiffShiftPlanVersions lists the moves.
+    let rescored;
+    let explanation = if input.replan.is_some() {
+        let plan_rules = allmenn_legevakt::plan::PlanInput { replan: None, ..input.clone() };
+        rescored = allmenn_legevakt::explain::explain(&plan_rules, &outcome.assignments)
+            .map_err(planning::plan_error)?;
+        &rescored
+    } else {
+        &outcome.explanation
+    };
+    let evaluated = planning::evaluated(&input, explanation);
     let roster = planning::roster_rows(&outcome.assignments);
     let transaction = store.begin_write().await?;
     let plan = repo::lock_plan(&transaction, solve.plan_id, None).await?;
@@ -403,7 +415,10 @@ async fn run(
     solve.best_hard_violations = Some(evaluated.hard_violations);
     solve.best_objective = Some(evaluated.objective);
     solve.time_to_best_ms = millis(outcome.time_to_best);
-    solve.proven_optimal = outcome.proven_optimal();
+    // Optimal for the re-plan's measure, moves included; the stored score leaves them out, where
+    // only a roster without any cost is plainly optimal.
+    solve.proven_optimal = outcome.proven_optimal()
+        && (input.replan.is_none() || (evaluated.hard_violations == 0 && evaluated.objective == 0));
     solve.ended_at = Some(Utc::now());
     let solve = repo::save_solve(&transaction, solve).await?;
     transaction.commit().await.map_err(StoreError::from_db)?;
