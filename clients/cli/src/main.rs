@@ -1,10 +1,13 @@
 //! `allmenn`: the admin command-line interface. It covers the patient-list slice that has landed
-//! and a planner's legevakt round (create a plan, solve, explain, publish, export); further
-//! commands follow each capability.
+//! and a planner's legevakt round: create a plan, solve, explain, publish, export; then record an
+//! absence, re-plan, compare the versions, and decide on swaps. Further commands follow each
+//! capability.
 
 use std::process::ExitCode;
 
 use allmenn_client::{Client, ClientError, proto};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone};
+use chrono_tz::Europe::Oslo;
 use clap::{Parser, Subcommand};
 
 /// Command-line access to an Allmenn server.
@@ -110,6 +113,85 @@ enum Legevakt {
         #[arg(long)]
         output: Option<std::path::PathBuf>,
     },
+    /// The district's staff: id, HPR number, name and profession (the other commands take the id).
+    Staff {
+        /// District id.
+        district_id: String,
+    },
+    /// Records that a staff member cannot work on whole days (Europe/Oslo) and lists the published
+    /// shifts they hold then, which `solve --replan` moves.
+    Absence {
+        /// Staff member id.
+        staff_member_id: String,
+        /// First day away, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Last day away, YYYY-MM-DD (inclusive).
+        #[arg(long)]
+        to: String,
+        /// Why.
+        #[arg(long, value_enum, default_value = "other")]
+        reason: AbsenceReason,
+        /// A short note (no health details).
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// What changed between two versions, shift by shift, and whom to tell.
+    Diff {
+        /// Plan id.
+        plan_id: String,
+        /// The older version; 0 = the newest published.
+        #[arg(long, default_value_t = 0)]
+        from: i32,
+        /// The newer version; 0 = the newest.
+        #[arg(long, default_value_t = 0)]
+        to: i32,
+    },
+    /// The plan's swaps, newest first.
+    Swaps {
+        /// Plan id.
+        plan_id: String,
+        /// Only those waiting for the planner's decision.
+        #[arg(long)]
+        pending: bool,
+    },
+    /// Approves a swap that waits for the planner: the roster changes in a new published version.
+    ApproveSwap {
+        /// Swap id.
+        swap_id: String,
+        /// A note kept with the decision and the new version.
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Rejects a swap, with the reason the people involved will see.
+    RejectSwap {
+        /// Swap id.
+        swap_id: String,
+        /// Why.
+        #[arg(long)]
+        note: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum AbsenceReason {
+    Vacation,
+    Course,
+    SickLeave,
+    ParentalLeave,
+    Other,
+}
+
+impl AbsenceReason {
+    fn proto(self) -> proto::UnavailabilityReason {
+        match self {
+            AbsenceReason::Vacation => proto::UnavailabilityReason::Vacation,
+            AbsenceReason::Course => proto::UnavailabilityReason::Course,
+            AbsenceReason::SickLeave => proto::UnavailabilityReason::SickLeave,
+            AbsenceReason::ParentalLeave => proto::UnavailabilityReason::ParentalLeave,
+            AbsenceReason::Other => proto::UnavailabilityReason::Other,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -188,26 +270,64 @@ async fn staff_names(
         .get_shift_plan(proto::GetShiftPlanRequest { plan_id: plan_id.to_owned(), ..Default::default() })
         .await?
         .into_inner();
-    let mut names = std::collections::HashMap::new();
+    Ok(district_staff(client, &plan.district_id)
+        .await?
+        .into_iter()
+        .map(|member| (member.id.clone(), full_name(&member)))
+        .collect())
+}
+
+/// Every staff member of a district, in the server's order.
+async fn district_staff(client: &mut Client, district_id: &str) -> Result<Vec<proto::StaffMember>, Failure> {
+    let mut staff = Vec::new();
     let mut page_token = String::new();
     loop {
         let page = client
             .legevakt
             .list_staff_members(proto::ListStaffMembersRequest {
-                district_id: plan.district_id.clone(),
+                district_id: district_id.to_owned(),
                 page_size: 500,
                 page_token,
                 ..Default::default()
             })
             .await?
             .into_inner();
-        for member in page.staff_members {
-            names.insert(member.id, format!("{} {}", member.given_name, member.family_name));
-        }
+        staff.extend(page.staff_members);
         if page.next_page_token.is_empty() {
-            return Ok(names);
+            return Ok(staff);
         }
         page_token = page.next_page_token;
+    }
+}
+
+fn full_name(member: &proto::StaffMember) -> String {
+    format!("{} {}", member.given_name, member.family_name)
+}
+
+/// Local midnight in Europe/Oslo at the start of `date` plus `days_after` days.
+fn oslo_midnight(field: &str, date: &str, days_after: u64) -> Result<prost_types::Timestamp, Failure> {
+    let bad = || Failure::Local(format!("--{field} must be a date as YYYY-MM-DD, not {date:?}"));
+    let day = NaiveDate::parse_from_str(date, "%Y-%m-%d").map_err(|_| bad())?;
+    let day = day.checked_add_days(Days::new(days_after)).ok_or_else(bad)?;
+    // Clocks change at 02:00 or 03:00 in Norway, so midnight always exists once.
+    let instant = Oslo.from_local_datetime(&day.and_time(NaiveTime::MIN)).earliest().ok_or_else(bad)?;
+    Ok(prost_types::Timestamp { seconds: instant.timestamp(), nanos: 0 })
+}
+
+/// A timestamp as local time in Europe/Oslo, `YYYY-MM-DD HH:MM`.
+fn oslo_time(timestamp: Option<&prost_types::Timestamp>) -> String {
+    timestamp
+        .and_then(|timestamp| DateTime::from_timestamp(timestamp.seconds, 0))
+        .map(|instant| instant.with_timezone(&Oslo).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// The swap's second person: the named colleague, or whoever claimed an open-pool shift.
+fn swap_taker(swap: &proto::ShiftSwap) -> &str {
+    if swap.counterparty_staff_member_id.is_empty() {
+        &swap.claimant_staff_member_id
+    } else {
+        &swap.counterparty_staff_member_id
     }
 }
 
@@ -421,6 +541,184 @@ async fn legevakt(client: &mut Client, command: Legevakt) -> Result<(), Failure>
                     .map_err(|error| Failure::Local(format!("cannot write {}: {error}", path.display())))?,
                 None => write_stdout(&file.content)?,
             }
+        }
+        Legevakt::Staff { district_id } => {
+            let mut text = String::new();
+            for member in district_staff(client, &district_id).await? {
+                let profession =
+                    proto::StaffProfession::try_from(member.profession).map_or("", |profession| {
+                        match profession {
+                            proto::StaffProfession::Doctor => "doctor",
+                            proto::StaffProfession::Nurse => "nurse",
+                            proto::StaffProfession::Unspecified => "",
+                        }
+                    });
+                text.push_str(&format!(
+                    "{}  {:>8}  {:<28}  {profession}\n",
+                    member.id,
+                    member.hpr_number,
+                    full_name(&member)
+                ));
+            }
+            write_stdout(text.as_bytes())?;
+        }
+        Legevakt::Absence { staff_member_id, from, to, reason, note } => {
+            let start = oslo_midnight("from", &from, 0)?;
+            let end = oslo_midnight("to", &to, 1)?;
+            let recorded = client
+                .legevakt
+                .create_unavailability(proto::CreateUnavailabilityRequest {
+                    unavailability: Some(proto::Unavailability {
+                        staff_member_id,
+                        start_time: Some(start),
+                        end_time: Some(end),
+                        reason: reason.proto().into(),
+                        note,
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                })
+                .await?
+                .into_inner();
+            println!("unavailability {}", recorded.id);
+            let mut plans: Vec<&str> = Vec::new();
+            for shift in &recorded.affected_shifts {
+                println!(
+                    "holds {} in plan {} ({})",
+                    shift.shift_id,
+                    shift.plan_id,
+                    oslo_time(shift.start_time.as_ref())
+                );
+                if !plans.contains(&shift.plan_id.as_str()) {
+                    plans.push(&shift.plan_id);
+                }
+            }
+            for plan in plans {
+                eprintln!("re-plan with: allmenn legevakt solve {plan} --replan");
+            }
+        }
+        Legevakt::Diff { plan_id, from, to } => {
+            let diff = client
+                .legevakt
+                .diff_shift_plan_versions(proto::DiffShiftPlanVersionsRequest {
+                    plan_id: plan_id.clone(),
+                    from_version: from,
+                    to_version: to,
+                })
+                .await?
+                .into_inner();
+            let names = staff_names(client, &plan_id).await?;
+            let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
+            let (old, new) = (diff.from_score.unwrap_or_default(), diff.to_score.unwrap_or_default());
+            let mut text = format!(
+                "version {} to {}: objective {} to {}, hard violations {} to {}\n",
+                diff.from_version,
+                diff.to_version,
+                old.objective,
+                new.objective,
+                old.hard_violations,
+                new.hard_violations
+            );
+            // One line per shift: the server lists who left it and who joined it separately.
+            let mut shifts: Vec<(&proto::AssignmentDiff, Vec<String>, Vec<String>)> = Vec::new();
+            for change in &diff.changes {
+                let index = match shifts.iter().position(|(first, _, _)| first.shift_id == change.shift_id) {
+                    Some(index) => index,
+                    None => {
+                        shifts.push((change, Vec::new(), Vec::new()));
+                        shifts.len() - 1
+                    }
+                };
+                let (_, removed, added) = &mut shifts[index];
+                if !change.removed_staff_member_id.is_empty() {
+                    removed.push(name(&change.removed_staff_member_id));
+                }
+                if !change.added_staff_member_id.is_empty() {
+                    added.push(name(&change.added_staff_member_id));
+                }
+            }
+            let people =
+                |names: &[String]| if names.is_empty() { "nobody".to_owned() } else { names.join(", ") };
+            for (shift, removed, added) in &shifts {
+                let date = shift.date.map(|date| date_text(&date)).unwrap_or_default();
+                text.push_str(&format!(
+                    "{date}  {:<6}  {} -> {}\n",
+                    shift.shift_type_code,
+                    people(removed),
+                    people(added)
+                ));
+            }
+            if !diff.affected_staff_member_ids.is_empty() {
+                let affected: Vec<String> =
+                    diff.affected_staff_member_ids.iter().map(|id| name(id)).collect();
+                text.push_str(&format!("to tell: {}\n", affected.join(", ")));
+            }
+            write_stdout(text.as_bytes())?;
+        }
+        Legevakt::Swaps { plan_id, pending } => {
+            let names = staff_names(client, &plan_id).await?;
+            let name = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_owned());
+            let states =
+                if pending { vec![proto::ShiftSwapState::AwaitingApproval.into()] } else { Vec::new() };
+            let mut text = String::new();
+            let mut page_token = String::new();
+            loop {
+                let page = client
+                    .legevakt
+                    .list_shift_swaps(proto::ListShiftSwapsRequest {
+                        plan_id: plan_id.clone(),
+                        states: states.clone(),
+                        page_size: 200,
+                        page_token,
+                        ..Default::default()
+                    })
+                    .await?
+                    .into_inner();
+                for swap in &page.swaps {
+                    let kind = proto::ShiftSwapKind::try_from(swap.kind)
+                        .unwrap_or(proto::ShiftSwapKind::Unspecified);
+                    let state = proto::ShiftSwapState::try_from(swap.state)
+                        .unwrap_or(proto::ShiftSwapState::Unspecified);
+                    let taker = swap_taker(swap);
+                    let mut line = format!(
+                        "{}  {:<9}  {:<20}  {}  {} -> {}",
+                        swap.id,
+                        kind.as_str_name().trim_start_matches("SHIFT_SWAP_KIND_"),
+                        state.as_str_name().trim_start_matches("SHIFT_SWAP_STATE_"),
+                        swap.offered_shift_id,
+                        name(&swap.requester_staff_member_id),
+                        if taker.is_empty() { "anyone".to_owned() } else { name(taker) },
+                    );
+                    if !swap.requested_shift_id.is_empty() {
+                        line.push_str(&format!(" (for {})", swap.requested_shift_id));
+                    }
+                    for warning in &swap.warnings {
+                        line.push_str(&format!("\n    warning: {}", warning.message));
+                    }
+                    text.push_str(&line);
+                    text.push('\n');
+                }
+                if page.next_page_token.is_empty() {
+                    break;
+                }
+                page_token = page.next_page_token;
+            }
+            write_stdout(text.as_bytes())?;
+        }
+        Legevakt::ApproveSwap { swap_id, note } => {
+            let swap = client
+                .legevakt
+                .approve_shift_swap(proto::ApproveShiftSwapRequest { swap_id, note, ..Default::default() })
+                .await?
+                .into_inner();
+            println!("approved: published version {}", swap.applied_version);
+        }
+        Legevakt::RejectSwap { swap_id, note } => {
+            client
+                .legevakt
+                .reject_shift_swap(proto::RejectShiftSwapRequest { swap_id, note, ..Default::default() })
+                .await?;
+            println!("rejected");
         }
     }
     Ok(())
