@@ -113,6 +113,30 @@ enum Legevakt {
         #[arg(long)]
         output: Option<std::path::PathBuf>,
     },
+    /// Changes a version by hand, validated against the hard rules; the result is a new draft (a
+    /// published version is copied). Each change is SHIFT=STAFF, the shift as `2027-03-05.N`.
+    Edit {
+        /// Plan id.
+        plan_id: String,
+        /// Put a person on a shift (pinned: later solves keep it).
+        #[arg(long, value_name = "SHIFT=STAFF")]
+        assign: Vec<String>,
+        /// Take a person off a shift.
+        #[arg(long, value_name = "SHIFT=STAFF")]
+        unassign: Vec<String>,
+        /// Keep a person on their shift in later solves.
+        #[arg(long, value_name = "SHIFT=STAFF")]
+        pin: Vec<String>,
+        /// Let later solves move a person.
+        #[arg(long, value_name = "SHIFT=STAFF")]
+        unpin: Vec<String>,
+        /// The version to change; 0 = the newest.
+        #[arg(long, default_value_t = 0)]
+        version: i32,
+        /// Validate and score the changes without storing a version.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// The district's staff: id, HPR number, name and profession (the other commands take the id).
     Staff {
         /// District id.
@@ -320,6 +344,18 @@ fn oslo_time(timestamp: Option<&prost_types::Timestamp>) -> String {
         .and_then(|timestamp| DateTime::from_timestamp(timestamp.seconds, 0))
         .map(|instant| instant.with_timezone(&Oslo).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
+}
+
+/// `SHIFT=STAFF` → the change it names.
+fn assignment_change(flag: &str, text: &str) -> Result<proto::ShiftAssignmentChange, Failure> {
+    match text.split_once('=') {
+        Some((shift, staff)) if !shift.is_empty() && !staff.is_empty() => {
+            Ok(proto::ShiftAssignmentChange { shift_id: shift.to_owned(), staff_member_id: staff.to_owned() })
+        }
+        _ => Err(Failure::Local(format!(
+            "--{flag} takes SHIFT=STAFF, e.g. 2027-03-05.N=<staff id>, not {text:?}"
+        ))),
+    }
 }
 
 /// The swap's second person: the named colleague, or whoever claimed an open-pool shift.
@@ -541,6 +577,49 @@ async fn legevakt(client: &mut Client, command: Legevakt) -> Result<(), Failure>
                     .map_err(|error| Failure::Local(format!("cannot write {}: {error}", path.display())))?,
                 None => write_stdout(&file.content)?,
             }
+        }
+        Legevakt::Edit { plan_id, assign, unassign, pin, unpin, version, dry_run } => {
+            use proto::shift_plan_edit::Edit;
+            let mut edits = Vec::new();
+            type Make = fn(proto::ShiftAssignmentChange) -> Edit;
+            let flags: [(&str, Vec<String>, Make); 4] = [
+                ("unassign", unassign, Edit::Unassign),
+                ("assign", assign, Edit::Assign),
+                ("pin", pin, Edit::Pin),
+                ("unpin", unpin, Edit::Unpin),
+            ];
+            for (flag, values, edit) in flags {
+                for value in values {
+                    edits.push(proto::ShiftPlanEdit { edit: Some(edit(assignment_change(flag, &value)?)) });
+                }
+            }
+            if edits.is_empty() {
+                return Err(Failure::Local(
+                    "give at least one --assign, --unassign, --pin or --unpin".to_owned(),
+                ));
+            }
+            let answer = client
+                .legevakt
+                .edit_shift_plan(proto::EditShiftPlanRequest {
+                    plan_id,
+                    base_version: version,
+                    edits,
+                    validate_only: dry_run,
+                    ..Default::default()
+                })
+                .await?
+                .into_inner();
+            let score = answer.score.unwrap_or_default();
+            let what = match &answer.version {
+                Some(version) => format!("draft version {}", version.version),
+                None => "valid, not stored".to_owned(),
+            };
+            let mut text =
+                format!("{what}: objective {}  hard violations {}\n", score.objective, score.hard_violations);
+            for added in &answer.added_violations {
+                text.push_str(&format!("  adds {:>6}  {}\n", added.cost, added.message));
+            }
+            write_stdout(text.as_bytes())?;
         }
         Legevakt::Staff { district_id } => {
             let mut text = String::new();

@@ -296,6 +296,27 @@ async fn a_planner_records_an_absence_replans_and_decides_a_swap() {
     assert!(all.lines().any(|line| line.starts_with(&swap_id) && line.contains("APPROVED")), "{all}");
     assert!(stdout(&allmenn(&server, &["legevakt", "swaps", &plan, "--pending"]).await).is_empty());
 
+    // Edits by hand: a dry run stores nothing; pinning a doctor on a day shift is a new draft;
+    // taking the only doctor off it leaves it below its minimum, a hard rule, and is refused.
+    let current = shifts(&server, &plan, 0).await;
+    let (day_shift, _, _, holders) = current
+        .iter()
+        .find(|shift| shift.2 == "D" && shift.3.len() == 1)
+        .expect("a staffed day shift")
+        .clone();
+    let change = format!("{day_shift}={}", holders[0]);
+    let (latest, _, _) = versions(&server, &plan).await;
+    let dry = stdout(&allmenn(&server, &["legevakt", "edit", &plan, "--pin", &change, "--dry-run"]).await);
+    assert!(dry.starts_with("valid, not stored: objective "), "{dry}");
+    assert_eq!(versions(&server, &plan).await.0, latest);
+    let pinned = stdout(&allmenn(&server, &["legevakt", "edit", &plan, "--pin", &change]).await);
+    assert!(pinned.starts_with(&format!("draft version {}: objective ", latest + 1)), "{pinned}");
+    let refused = allmenn(&server, &["legevakt", "edit", &plan, "--unassign", &change]).await;
+    assert_eq!(refused.status.code(), Some(4), "{}", String::from_utf8_lossy(&refused.stderr));
+    assert_eq!(versions(&server, &plan).await.0, latest + 1);
+    let malformed = allmenn(&server, &["legevakt", "edit", &plan, "--assign", &day_shift]).await;
+    assert_eq!(malformed.status.code(), Some(2));
+
     // Bad input and unknown ids keep their exit codes.
     let bad = allmenn(&server, &["legevakt", "absence", &absent, "--from", "tomorrow", "--to", &date]).await;
     assert_eq!(bad.status.code(), Some(2));
