@@ -55,10 +55,12 @@
 //!   is ignored by the model). Conservative.
 //! * **Night-shift limit across several night types**: split among them in proportion to their
 //!   preferred cover. Conservative.
-//! * **Weekends**: a weekend is worked when a shift holds its Saturday or Sunday, as explain counts
-//!   it: each model shift type holds the most following dates it holds on any date of the plan
-//!   (a Friday night holds the Saturday). Exact but across a daylight-saving change, where it is
-//!   conservative.
+//! * **Weekends**: a weekend is worked when a shift holds its Saturday or Sunday or lies mostly in
+//!   the legevakt weekend from Friday 15:30, as explain counts it: each model shift type reaches
+//!   the following dates it holds on any date of the plan (a Friday night holds the Saturday), and
+//!   the Saturday where its Friday occurrence is a weekend shift (a Friday evening). Conservative
+//!   across a daylight-saving change; not conservative for a shift starting on a Monday morning
+//!   (before 08:00), which explain counts with the weekend before it and the model does not.
 //! * **Fairness** in the proto costs `weight × round(deviation²)` with fractional points; the model
 //!   can only cost `weight × |deviation|` in whole units. The model uses tenths of a point and the
 //!   exact targets rounded to tenths (largest remainder, so that they still add up), which makes
@@ -259,16 +261,25 @@ impl CompiledPlan {
     }
 }
 
-/// The most local dates after its start date that shift type `shift` holds on any date of the
-/// plan (a night holds one, a Friday-to-Monday block three), so that the model counts a weekend
-/// as worked whenever a shift holds its Saturday or Sunday, as [`explain`] does. The largest
-/// over the plan's dates, which is conservative where a daylight-saving change moves an end
-/// across midnight.
+/// How far after its start date shift type `shift` reaches into a weekend, for the model's
+/// weekend limit: the most local dates it holds after its start date on any date of the plan (a
+/// night holds one, a Friday-to-Monday block three), and at least one where a Friday occurrence
+/// lies mostly in the legevakt weekend (a Friday evening), which the model counts by the Saturday
+/// after it. So the model counts a weekend as worked exactly when [`explain`] does, but that the
+/// largest reach over the plan's dates is used (conservative where a daylight-saving change
+/// moves an end across midnight) and that a shift starting on a Monday morning is not counted
+/// with the weekend before it.
 fn following_days_held(dates: &[NaiveDate], slots: &[Vec<Slot>], shift: usize) -> u8 {
     dates
         .iter()
         .zip(slots)
-        .map(|(date, row)| (last_local_date_held(*date, row[shift].end) - *date).num_days())
+        .map(|(date, row)| {
+            let slot = row[shift];
+            let held = (last_local_date_held(*date, slot.end) - *date).num_days();
+            let weekend = explain::legevakt_weekend_of(slot.start, slot.end)
+                .map_or(0, |saturday| (saturday - *date).num_days());
+            held.max(weekend)
+        })
         .max()
         .map_or(0, |days| days.clamp(0, i64::from(MAX_FOLLOWING_DAYS_HELD)) as u8)
 }

@@ -5,7 +5,8 @@
 //!
 //! Every rule is checked on real instants ([`ShiftOccurrence`]): rest, overlap and forbidden
 //! successions between any two of a person's shifts, unavailability spans, bakvakt cover of the
-//! whole doctor shift, weekends as any Saturday or Sunday on duty. This is the truth that the
+//! whole doctor shift, weekends as any Saturday or Sunday on duty or any shift mostly within the
+//! legevakt weekend (Friday 15:30 to Monday 08:00). This is the truth that the
 //! roster model of [`crate::compile`] approximates (its module docs list where).
 //!
 //! The soft terms the model expresses exactly (cover, requests, moves from the published roster)
@@ -382,20 +383,44 @@ pub fn categories_of(
     if holds_a_night {
         add(ShiftCategory::Night);
     }
-    let (mut weekend_seconds, mut holiday_seconds) = (0, 0);
-    for (from, to, weekend, holiday) in crate::plan::rate_periods(start, end) {
-        let overlap = (to.min(end) - from.max(start)).num_seconds().max(0);
-        weekend_seconds += if weekend { overlap } else { 0 };
-        holiday_seconds += if holiday { overlap } else { 0 };
-    }
-    let length = (end - start).num_seconds();
-    if length > 0 && 2 * weekend_seconds >= length {
+    if legevakt_weekend_of(start, end).is_some() {
         add(ShiftCategory::Weekend);
     }
+    let holiday_seconds: i64 = crate::plan::rate_periods(start, end)
+        .into_iter()
+        .filter(|&(_, _, _, holiday)| holiday)
+        .map(|(from, to, _, _)| (to.min(end) - from.max(start)).num_seconds().max(0))
+        .sum();
+    let length = (end - start).num_seconds();
     if length > 0 && 2 * holiday_seconds >= length {
         add(ShiftCategory::Holiday);
     }
     categories
+}
+
+/// The legevakt weekend (by its Saturday) a shift from `start` to `end` belongs to: the weekend
+/// from Friday 15:30 to Monday 08:00 (research.md §3.5) in which at least half of it lies. A
+/// Friday evening belongs to the weekend after it; a Friday day shift to none.
+pub fn legevakt_weekend_of(start: DateTime<Utc>, end: DateTime<Utc>) -> Option<NaiveDate> {
+    let length = (end - start).num_seconds();
+    let weekend_seconds: i64 = crate::plan::rate_periods(start, end)
+        .into_iter()
+        .filter(|&(_, _, weekend, _)| weekend)
+        .map(|(from, to, _, _)| (to.min(end) - from.max(start)).num_seconds().max(0))
+        .sum();
+    if length <= 0 || 2 * weekend_seconds < length {
+        return None;
+    }
+    // At least half of the shift lies in one weekend, so its middle does.
+    let middle = allmenn_domain::calendar::oslo_date_of(start + (end - start) / 2);
+    let back = match middle.weekday() {
+        Weekday::Fri => -1,
+        Weekday::Sat => 0,
+        Weekday::Sun => 1,
+        Weekday::Mon => 2,
+        _ => return None,
+    };
+    middle.checked_sub_signed(chrono::TimeDelta::days(back))
 }
 
 /// Whether `member` on a DOCTOR shift starting on `date` needs a bakvakt (a doctor who may not
@@ -1127,10 +1152,19 @@ fn all_occurrences_by_start(occurrences: BTreeMap<String, ShiftOccurrence>) -> V
     list
 }
 
-/// The weekends (by their Saturday) on which any of the shifts holds the person on a Saturday or
-/// Sunday.
+/// The weekends (by their Saturday) the shifts work: those whose Saturday or Sunday a shift holds,
+/// and those a shift belongs to by the clock ([`legevakt_weekend_of`]: a Friday evening).
 fn weekends_worked(shifts: &[&ShiftOccurrence]) -> BTreeSet<NaiveDate> {
-    shifts.iter().flat_map(|shift| shift.local_dates()).filter_map(weekend_key).collect()
+    shifts
+        .iter()
+        .flat_map(|shift| {
+            shift
+                .local_dates()
+                .into_iter()
+                .filter_map(weekend_key)
+                .chain(legevakt_weekend_of(shift.start, shift.end))
+        })
+        .collect()
 }
 
 /// Runs of consecutive start dates: (first date, number of shifts in the run).

@@ -437,8 +437,8 @@ fn pinned_assignments_survive_a_solve_from_scratch() {
     assert_eq!(outcome.explanation.score.hard_violations, 0);
 }
 
-/// A Friday night holds the person on Saturday morning, so it uses up a weekend. The model counts
-/// it as explain does, and the optimiser keeps a doctor without weekends left off that night even
+/// A Friday night holds the person on Saturday morning, and a Friday evening lies in the legevakt
+/// weekend, so each uses up a weekend. The model counts them as explain does, and the optimiser keeps a doctor without weekends left off that night even
 /// when she asks for it (a model that counted weekends by start dates alone granted the request).
 #[test]
 fn a_friday_night_counts_against_the_weekend_limit_in_the_model_too() {
@@ -451,8 +451,9 @@ fn a_friday_night_counts_against_the_weekend_limit_in_the_model_too() {
     let compiled = compile(&input).unwrap();
     let held: Vec<u8> =
         compiled.model().shift_types().iter().map(|shift| shift.following_days_held).collect();
-    // D 08–16 and K 16–23 end on their start date; N 23–08 and BV 08–08 hold the next.
-    assert_eq!(held, vec![0, 0, 1, 1]);
+    // D 08–16 ends on its start date; K 16–23 does too, but on a Friday it lies in the legevakt
+    // weekend and counts with the Saturday after it; N 23–08 and BV 08–08 hold the next date.
+    assert_eq!(held, vec![0, 1, 1, 1]);
 
     let granted = vec![assign(day(4), "N", id(1))];
     assert_eq!(
@@ -465,6 +466,15 @@ fn a_friday_night_counts_against_the_weekend_limit_in_the_model_too() {
         evaluation.hard_violations.iter().map(|violation| violation.rule).collect::<Vec<_>>(),
         vec![HardRule::MaxWeekends]
     );
+    // A Friday evening is weekend work; a Friday day shift is not.
+    for (code, weekend) in [("K", true), ("D", false)] {
+        let friday = vec![assign(day(4), "N", id(2)), assign(day(4), code, id(1))];
+        let explained = explain(&input, &friday).unwrap().of_kind(ConstraintKind::MaxWeekends).count();
+        let roster = compiled.roster_from_assignments(&friday).unwrap().roster;
+        let evaluation = evaluate(compiled.model(), &roster).unwrap();
+        let modelled = evaluation.hard_violations.iter().filter(|v| v.rule == HardRule::MaxWeekends).count();
+        assert_eq!((explained, modelled), (usize::from(weekend), usize::from(weekend)), "{code}");
+    }
     // Thursday's night ends on Friday morning: no weekend (Friday's night is left without cover).
     let thursday = vec![assign(day(3), "N", id(1))];
     assert_eq!(explain(&input, &thursday).unwrap().of_kind(ConstraintKind::MaxWeekends).count(), 0);

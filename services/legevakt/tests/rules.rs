@@ -396,6 +396,12 @@ fn each_limit_is_detected_once() {
             vec![(4, "N"), (12, "K")],
             ConstraintKind::MaxWeekends,
         ),
+        // So is a Friday evening, which lies in the legevakt weekend from 15:30.
+        (
+            StaffLimits { max_weekends_per_period: Some(1), ..StaffLimits::default() },
+            vec![(4, "K"), (12, "K")],
+            ConstraintKind::MaxWeekends,
+        ),
     ];
     for (limit, shifts, kind) in cases {
         let mut input = limits(limit);
@@ -407,6 +413,13 @@ fn each_limit_is_detected_once() {
         input.assignments.pop();
         assert_eq!(explain(&input, &input.assignments).unwrap().score.hard_violations, 0, "{shifts:?}");
     }
+    // A Friday day shift is not weekend work.
+    let mut input = limits(StaffLimits { max_weekends_per_period: Some(1), ..StaffLimits::default() });
+    input.assignments = [(4, "D"), (12, "K")]
+        .iter()
+        .map(|(day, code)| assign(days_after_monday(*day), code, id(1)))
+        .collect();
+    assert_eq!(explain(&input, &input.assignments).unwrap().score.hard_violations, 0);
     // Personal limits override the plan's.
     let mut input = limits(StaffLimits { max_shifts_per_period: Some(2), ..StaffLimits::default() });
     input.staff[0].limits.max_shifts_per_period = Some(3);
