@@ -269,9 +269,11 @@ impl RowDp {
             .count() as i64;
         let max_window_weekends = (p.max_weekends[e] - fixed_weekends).max(0);
         // Weekends the window can count: those it touches, and those its shifts reach.
-        let reachable = (a..=b)
-            .map(|d| self.choices.iter().map(|&c| p.weekends_reached(d, c)).max().unwrap_or(0))
-            .sum::<usize>();
+        let reachable = if p.shifts_hold_following_days {
+            (a..=b).map(|d| self.choices.iter().map(|&c| p.weekends_reached(d, c)).max().unwrap_or(0)).sum()
+        } else {
+            0
+        };
         let touched_count = (touched.iter().filter(|&&t| t).count() + reachable) as i64;
         let weekend_slots = max_window_weekends.min(touched_count) as usize + 1;
 
