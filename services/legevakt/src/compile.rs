@@ -32,7 +32,8 @@
 //!   exact target of [`crate::explain::fairness_targets`] in tenths (see below).
 //! * **Pinned assignments, re-planning**: warm start and fixed cells of the optimiser, prepared by
 //!   [`crate::solve`]; the cost of moving a published assignment is an "on" request of weight
-//!   `change_from_published` on the published (day, shift), which is exact. Cells frozen by
+//!   `change_from_published` on the published (day, shift), and that of work on a day the
+//!   published roster left free an "off" request of the same weight, both exact. Cells frozen by
 //!   re-planning ([`CompiledPlan::frozen_cells`]) that hold a published shift get no day-off or
 //!   unavailability restrictions: a shift that has started cannot move, and a restriction there
 //!   would only make the optimiser release every fixed cell.
@@ -111,6 +112,13 @@ pub enum RequestOrigin {
     Request(usize),
     /// Keeping the published assignment at this index of [`crate::plan::Replan::published`].
     KeepPublished(usize),
+    /// Keeping free a day the published roster gave this employee no shift on.
+    KeepFree {
+        /// The employee.
+        employee: EmployeeIndex,
+        /// The day.
+        day: DayIndex,
+    },
 }
 
 /// A model cell kept by the optimiser: an employee's day with its warm-start value.
@@ -470,6 +478,27 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
                 weight: rules.weights.change_from_published,
             });
             request_origins.push(RequestOrigin::KeepPublished(index));
+        }
+        // Work on a date the published roster left free costs as much as a move.
+        let mut published_days = vec![vec![false; days]; input.staff.len()];
+        for assignment in &replan.published {
+            if let (Some(&employee), Some(day)) =
+                (staff_index.get(&assignment.staff_id), input.day_index(assignment.date))
+            {
+                published_days[employee][day] = true;
+            }
+        }
+        for (employee, free) in published_days.iter().enumerate() {
+            for day in (0..days).filter(|&day| !free[day]) {
+                requests.push(Request {
+                    employee,
+                    day,
+                    shift: None,
+                    kind: ModelRequestKind::Off,
+                    weight: rules.weights.change_from_published,
+                });
+                request_origins.push(RequestOrigin::KeepFree { employee, day });
+            }
         }
     }
 

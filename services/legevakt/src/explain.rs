@@ -30,7 +30,8 @@
 //!   share (without the balance adjustment), so that a person who meets an adjusted target ends
 //!   with the pool's common balance.
 //! * Re-planning: each published assignment missing from the roster costs
-//!   `change_from_published`.
+//!   `change_from_published`, and so does each date on which a person works where the published
+//!   roster gave them no shift.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -1014,6 +1015,29 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
                 date: Some(published.date),
                 shift_id: Some(published.shift_id()),
                 message: format!("published {} on {} moved", published.shift_code, published.date),
+            });
+        }
+        // A shift on a date the person had none in the published roster changes their plans too.
+        let published_days: HashSet<(Uuid, NaiveDate)> =
+            replan.published.iter().map(|assignment| (assignment.staff_id, assignment.date)).collect();
+        let mut added_days = HashSet::new();
+        let cost = i64::from(weights.change_from_published);
+        for assignment in &roster {
+            let day = (assignment.staff_id, assignment.date);
+            if cost == 0 || published_days.contains(&day) || !added_days.insert(day) {
+                continue;
+            }
+            violations.push(Violation {
+                kind: ConstraintKind::ChangeFromPublished,
+                hard: false,
+                cost,
+                staff_id: Some(assignment.staff_id),
+                date: Some(assignment.date),
+                shift_id: Some(assignment.shift_id()),
+                message: format!(
+                    "{} on {} added where the published roster had no shift",
+                    assignment.shift_code, assignment.date
+                ),
             });
         }
     }
