@@ -647,3 +647,28 @@ fn a_pair_of_shifts_breaks_overlap_then_rest_then_succession() {
     assert_eq!(pair_clash(&rules, night, night_span, by_code("K"), (at(3, 17), at(3, 23))), None);
     assert_eq!(pair_clash(&rules, night, night_span, day_shift, (at(4, 7), at(4, 15))), None);
 }
+
+/// The legevakt weekend a shift belongs to, by the hours it holds between Friday 15:30 and
+/// Monday 08:00: named by its Saturday, and only when at least half of the shift lies in it.
+#[test]
+fn a_shift_belongs_to_the_weekend_that_holds_most_of_it() {
+    use allmenn_legevakt::explain::legevakt_weekend_of;
+    let at = |day: u32, hour: u32, minute: u32| {
+        Oslo.with_ymd_and_hms(2026, 3, day, hour, minute, 0).unwrap().with_timezone(&Utc)
+    };
+    let saturday = Some(date(2026, 3, 7));
+    // Friday 6 March: the evening belongs to the weekend, the day shift (half an hour in it) not;
+    // 11:30–19:30 is exactly half in it and belongs.
+    assert_eq!(legevakt_weekend_of(at(6, 16, 0), at(6, 23, 0)), saturday);
+    assert_eq!(legevakt_weekend_of(at(6, 8, 0), at(6, 16, 0)), None);
+    assert_eq!(legevakt_weekend_of(at(6, 11, 30), at(6, 19, 30)), saturday);
+    // Sunday night to Monday 08:00, and a Monday shift from midnight to 06:00, belong to it; a
+    // Monday day shift does not.
+    assert_eq!(legevakt_weekend_of(at(8, 23, 0), at(9, 8, 0)), saturday);
+    assert_eq!(legevakt_weekend_of(at(9, 0, 0), at(9, 6, 0)), saturday);
+    assert_eq!(legevakt_weekend_of(at(9, 8, 0), at(9, 16, 0)), None);
+    // The weekend of the spring change: a Saturday night of nine real hours belongs to it.
+    assert_eq!(legevakt_weekend_of(at(28, 23, 0), at(29, 9, 0)), Some(date(2026, 3, 28)));
+    // A Wednesday never does.
+    assert_eq!(legevakt_weekend_of(at(4, 8, 0), at(4, 16, 0)), None);
+}
