@@ -33,7 +33,7 @@
 //! * **Pinned assignments, re-planning**: warm start and fixed cells of the optimiser, prepared by
 //!   [`crate::solve`]; the cost of moving a published assignment is an "on" request of weight
 //!   `change_from_published` on the published (day, shift), and that of work on a day the
-//!   published roster left free an "off" request of the same weight, both exact. Cells frozen by
+//!   published roster left free an "off" request of weight `shift_on_free_day`, both exact. Cells frozen by
 //!   re-planning ([`CompiledPlan::frozen_cells`]) that hold a published shift get no day-off or
 //!   unavailability restrictions: a shift that has started cannot move, and a restriction there
 //!   would only make the optimiser release every fixed cell.
@@ -277,8 +277,10 @@ impl CompiledPlan {
 /// largest reach over the plan's dates is used (conservative where a daylight-saving change
 /// moves an end across midnight) and that a shift starting on a Monday morning is not counted
 /// with the weekend before it.
-fn following_days_held(dates: &[NaiveDate], slots: &[Vec<Slot>], shift: usize) -> u8 {
-    dates
+/// Also says whether the largest reach makes some date's occurrence reach a Saturday or Sunday it
+/// does not hold (the model then counts a weekend explain does not).
+fn following_days_held(dates: &[NaiveDate], slots: &[Vec<Slot>], shift: usize) -> (u8, bool) {
+    let reaches: Vec<i64> = dates
         .iter()
         .zip(slots)
         .map(|(date, row)| {
@@ -286,10 +288,26 @@ fn following_days_held(dates: &[NaiveDate], slots: &[Vec<Slot>], shift: usize) -
             let held = (last_local_date_held(*date, slot.end) - *date).num_days();
             let weekend = explain::legevakt_weekend_of(slot.start, slot.end)
                 .map_or(0, |saturday| (saturday - *date).num_days());
-            held.max(weekend)
+            held.max(weekend).clamp(0, i64::from(MAX_FOLLOWING_DAYS_HELD))
         })
-        .max()
-        .map_or(0, |days| days.clamp(0, i64::from(MAX_FOLLOWING_DAYS_HELD)) as u8)
+        .collect();
+    let largest = reaches.iter().copied().max().unwrap_or(0);
+    // The weekend (by its Saturday) of each date from `date` to `reach` days later.
+    let saturdays = |date: NaiveDate, reach: i64| -> Vec<NaiveDate> {
+        (0..=reach)
+            .filter_map(|k| date.checked_add_signed(chrono::TimeDelta::days(k)))
+            .filter_map(|day| match day.weekday() {
+                chrono::Weekday::Sat => Some(day),
+                chrono::Weekday::Sun => day.pred_opt(),
+                _ => None,
+            })
+            .collect()
+    };
+    let over = dates.iter().zip(&reaches).any(|(date, &reach)| {
+        let own = saturdays(*date, reach);
+        saturdays(*date, largest).iter().any(|weekend| !own.contains(weekend))
+    });
+    (largest as u8, over)
 }
 
 /// The real times of one (day, shift type) of the plan.
@@ -459,10 +477,9 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
         requests.push(Request { employee, day, shift, kind, weight });
         request_origins.push(RequestOrigin::Request(index));
     }
-    if let Some(replan) = &input.replan
-        && rules.weights.change_from_published > 0
-    {
-        for (index, assignment) in replan.published.iter().enumerate() {
+    if let Some(replan) = &input.replan {
+        let keep = rules.weights.change_from_published;
+        for (index, assignment) in replan.published.iter().enumerate().filter(|_| keep > 0) {
             let (Some(&employee), Some(day), Some(&shift)) = (
                 staff_index.get(&assignment.staff_id),
                 input.day_index(assignment.date),
@@ -475,11 +492,11 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
                 day,
                 shift: Some(shift),
                 kind: ModelRequestKind::On,
-                weight: rules.weights.change_from_published,
+                weight: keep,
             });
             request_origins.push(RequestOrigin::KeepPublished(index));
         }
-        // Work on a date the published roster left free costs as much as a move.
+        // Work on a date the published roster left free.
         let mut published_days = vec![vec![false; days]; input.staff.len()];
         for assignment in &replan.published {
             if let (Some(&employee), Some(day)) =
@@ -488,15 +505,10 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
                 published_days[employee][day] = true;
             }
         }
-        for (employee, free) in published_days.iter().enumerate() {
-            for day in (0..days).filter(|&day| !free[day]) {
-                requests.push(Request {
-                    employee,
-                    day,
-                    shift: None,
-                    kind: ModelRequestKind::Off,
-                    weight: rules.weights.change_from_published,
-                });
+        let weight = rules.weights.shift_on_free_day;
+        for (employee, worked) in published_days.iter().enumerate().filter(|_| weight > 0) {
+            for day in (0..days).filter(|&day| !worked[day]) {
+                requests.push(Request { employee, day, shift: None, kind: ModelRequestKind::Off, weight });
                 request_origins.push(RequestOrigin::KeepFree { employee, day });
             }
         }
@@ -584,6 +596,18 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
         model_fairness_targets = model_targets;
     }
 
+    let reaches: Vec<u8> = (0..shift_count)
+        .map(|shift| {
+            let (reach, over) = following_days_held(&dates, &slots, shift);
+            if over {
+                notes.push(format!(
+                    "shift type {} reaches a weekend from some dates only; the model counts it from all",
+                    types[shift].code
+                ));
+            }
+            reach
+        })
+        .collect();
     let shift_types: Vec<ModelShiftType> = types
         .iter()
         .enumerate()
@@ -595,7 +619,7 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
                 ShiftRole::Bakvakt => SKILL_INDEPENDENT,
                 ShiftRole::Nurse => SKILL_NURSE,
             }),
-            following_days_held: following_days_held(&dates, &slots, shift),
+            following_days_held: reaches[shift],
         })
         .collect();
 

@@ -30,8 +30,8 @@
 //!   share (without the balance adjustment), so that a person who meets an adjusted target ends
 //!   with the pool's common balance.
 //! * Re-planning: each published assignment missing from the roster costs
-//!   `change_from_published`, and so does each date on which a person works where the published
-//!   roster gave them no shift.
+//!   `change_from_published`, and each date on which a person works where the published roster
+//!   gave them no shift `shift_on_free_day`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -1021,7 +1021,7 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
         let published_days: HashSet<(Uuid, NaiveDate)> =
             replan.published.iter().map(|assignment| (assignment.staff_id, assignment.date)).collect();
         let mut added_days = HashSet::new();
-        let cost = i64::from(weights.change_from_published);
+        let cost = i64::from(weights.shift_on_free_day);
         for assignment in &roster {
             let day = (assignment.staff_id, assignment.date);
             if cost == 0 || published_days.contains(&day) || !added_days.insert(day) {

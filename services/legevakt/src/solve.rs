@@ -7,8 +7,8 @@
 //!
 //! Pinned assignments are fixed cells of the optimiser. With [`PlanInput::replan`] set, shifts
 //! starting before the freeze instant are fixed as well, every published assignment the result
-//! drops and every day it adds work on where the published roster had none costs
-//! `change_from_published` (exact model terms), and the frozen shifts are restored
+//! drops costs `change_from_published` and every day it adds work on where the published roster
+//! had none `shift_on_free_day` (exact model terms), and the frozen shifts are restored
 //! from the published roster after the search (the optimiser may release fixed cells when it finds
 //! no feasible roster with them, but the past cannot change).
 //!

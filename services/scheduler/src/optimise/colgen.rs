@@ -58,7 +58,7 @@
 //!
 //! Used only where the model fits the linear form: no supervision rules, no fairness term, and
 //! cover costs with one target per cell; and where no shift holds following days, whose weekends
-//! the pricing program does not count.
+//! the pricing program may count twice (so its bound would not hold).
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -146,7 +146,7 @@ pub(crate) fn windows_applicable(p: &Problem<'_>) -> bool {
 /// Whether the cost is linear in the rows, as a set-partitioning master needs: no supervision,
 /// no fairness term, and cover lines of one shortfall weight each; and whether the pricing
 /// program holds every hard rule exactly, which it does not where shifts hold following days
-/// (it counts weekends by the days shifts start on).
+/// (it may count a weekend twice, so its bound would not hold).
 fn linear(p: &Problem<'_>) -> bool {
     !p.shifts_hold_following_days
         && p.supervision.is_empty()

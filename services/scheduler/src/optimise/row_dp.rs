@@ -19,8 +19,10 @@
 //! Where shifts hold following days ([`crate::model::ShiftType::following_days_held`]: a Friday
 //! night holds the Saturday), a weekend is counted on the first window day whose shift holds it
 //! when the day before holds it not, unless a day outside the window holds it already. That is
-//! exact but for a weekend held on days that are not consecutive (a Friday night, Saturday off,
-//! a Sunday shift), which it counts twice: the program's rows stay within the weekend limit.
+//! exact but for a weekend held by shifts starting on days that are not consecutive (a Friday
+//! night, Saturday off, a Sunday shift), which it counts twice: the program's rows stay within the
+//! weekend limit, at the price of missing such rows for someone at the limit (the search's
+//! single-cell moves still find them).
 //!
 //! Minutes are counted in units of the greatest common divisor of the shift lengths (120 minutes
 //! in most benchmark instances), which keeps the state space small.

@@ -239,6 +239,7 @@ pub(super) fn rules_with_defaults(rules: Option<pb::PlanningRules>) -> pb::Plann
     weights.request_not_granted.get_or_insert(10);
     weights.fairness_deviation.get_or_insert(1);
     weights.change_from_published.get_or_insert(1000);
+    weights.shift_on_free_day.get_or_insert(90);
     let rates = rules.fairness_rates.get_or_insert_with(Default::default);
     rates.day.get_or_insert(1.0);
     rates.evening.get_or_insert(1.5);
@@ -334,6 +335,7 @@ fn validate_rules(violations: &mut Violations, field: &str, rules: &pb::Planning
             ("request_not_granted", weights.request_not_granted),
             ("fairness_deviation", weights.fairness_deviation),
             ("change_from_published", weights.change_from_published),
+            ("shift_on_free_day", weights.shift_on_free_day),
         ] {
             if value.is_some_and(|weight| !(0..=1_000_000).contains(&weight)) {
                 violations.add(format!("{field}.weights.{name}"), "must be between 0 and 1,000,000");

@@ -74,6 +74,7 @@ pub(super) fn rules(stored: &pb::PlanningRules) -> lp::PlanningRules {
             request_not_granted: weight(weights.request_not_granted, defaults.request_not_granted),
             fairness_deviation: weight(weights.fairness_deviation, defaults.fairness_deviation),
             change_from_published: weight(weights.change_from_published, defaults.change_from_published),
+            shift_on_free_day: weight(weights.shift_on_free_day, defaults.shift_on_free_day),
         },
         fairness_rates: lp::FairnessRates {
             day: rates.day.unwrap_or(default_rates.day),
