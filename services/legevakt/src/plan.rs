@@ -186,9 +186,8 @@ pub struct PenaltyWeights {
     pub fairness_deviation: u32,
     /// When re-planning, per published assignment moved. Default 1000.
     pub change_from_published: u32,
-    /// When re-planning, per shift on a date the published roster left the person free. Default 90:
-    /// below a missing preferred place (100), so that a re-plan still fills one, and above what an
-    /// extra shift usually gains in fairness.
+    /// When re-planning, per shift on a date the published roster left the person free. Default
+    /// 1000, as a move (see the proto's `PenaltyWeights.shift_on_free_day` for the trade-off).
     pub shift_on_free_day: u32,
 }
 
@@ -200,7 +199,7 @@ impl Default for PenaltyWeights {
             request_not_granted: 10,
             fairness_deviation: 1,
             change_from_published: 1000,
-            shift_on_free_day: 90,
+            shift_on_free_day: 1000,
         }
     }
 }

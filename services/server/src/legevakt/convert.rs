@@ -239,7 +239,7 @@ pub(super) fn rules_with_defaults(rules: Option<pb::PlanningRules>) -> pb::Plann
     weights.request_not_granted.get_or_insert(10);
     weights.fairness_deviation.get_or_insert(1);
     weights.change_from_published.get_or_insert(1000);
-    weights.shift_on_free_day.get_or_insert(90);
+    weights.shift_on_free_day.get_or_insert(1000);
     let rates = rules.fairness_rates.get_or_insert_with(Default::default);
     rates.day.get_or_insert(1.0);
     rates.evening.get_or_insert(1.5);
