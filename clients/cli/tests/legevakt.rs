@@ -33,22 +33,7 @@ async fn a_planner_creates_solves_publishes_and_exports_a_plan() {
     let server = TestServer::sqlite_with(|config| config.demo = true).await;
     let district = allmenn_server::demo::legevakt_district_id().to_string();
 
-    let created = allmenn(
-        &server,
-        &[
-            "legevakt",
-            "create-plan",
-            &district,
-            "--name",
-            "Mars",
-            "--start",
-            "2027-03-01",
-            "--end",
-            "2027-03-14",
-        ],
-    )
-    .await;
-    let plan = stdout(&created).trim().to_owned();
+    let plan = create_plan(&server, &district).await;
     assert_eq!(plan.len(), 36, "prints the new plan's id: {plan}");
 
     let solved = allmenn(&server, &["legevakt", "solve", &plan, "--seconds", "2", "--seed", "5"]).await;
@@ -127,24 +112,25 @@ async fn a_planner_creates_solves_publishes_and_exports_a_plan() {
     server.stop().await;
 }
 
+/// Creates a plan over 1–14 March 2027 from the command line; its id, as printed.
+async fn create_plan(server: &TestServer, district: &str) -> String {
+    let args = [
+        "legevakt",
+        "create-plan",
+        district,
+        "--name",
+        "Mars",
+        "--start",
+        "2027-03-01",
+        "--end",
+        "2027-03-14",
+    ];
+    stdout(&allmenn(server, &args).await).trim().to_owned()
+}
+
 /// Creates, solves and publishes a plan over 1–14 March 2027 from the command line; its id.
 async fn published_plan(server: &TestServer, district: &str) -> String {
-    let created = allmenn(
-        server,
-        &[
-            "legevakt",
-            "create-plan",
-            district,
-            "--name",
-            "Mars",
-            "--start",
-            "2027-03-01",
-            "--end",
-            "2027-03-14",
-        ],
-    )
-    .await;
-    let plan = stdout(&created).trim().to_owned();
+    let plan = create_plan(server, district).await;
     stdout(&allmenn(server, &["legevakt", "solve", &plan, "--seconds", "2", "--seed", "5"]).await);
     stdout(&allmenn(server, &["legevakt", "publish", &plan, "--acknowledge-violations"]).await);
     plan
