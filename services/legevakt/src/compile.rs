@@ -54,8 +54,10 @@
 //!   are made unavailable for `a`. All conservative.
 //! * **Competence** is taken as of the plan's first day (a course completed later in the period
 //!   is ignored by the model). Conservative.
-//! * **Night-shift limit across several night types**: split among them in proportion to their
-//!   preferred cover. Conservative.
+//! * **Night-shift limit across several night types**: split among the night types of the roles
+//!   the person may staff (a doctor's limit is not shared with the nurses' night) in proportion to
+//!   their preferred cover, the shares adding up to the limit. Exact where a person may work one
+//!   night type; conservative where several.
 //! * **Weekends**: a weekend is worked when a shift holds its Saturday or Sunday or lies mostly in
 //!   the legevakt weekend from Friday 15:30, as explain counts it: each model shift type reaches
 //!   the following dates it holds on any date of the plan (a Friday night holds the Saturday), and
@@ -215,12 +217,13 @@ impl CompiledPlan {
     }
 
     /// Places assignments in a roster. Unknown staff, codes or dates are errors; a second shift
-    /// starting the same day for the same person is listed as unrepresentable.
+    /// starting the same day for the same person is listed as unrepresentable. Pinned assignments
+    /// are placed first, so that a cell a solve fixes for a pin holds the pinned shift.
     pub fn roster_from_assignments(&self, assignments: &[Assignment]) -> Result<RosterConversion, PlanError> {
         let mut roster = Roster::empty_for(&self.model);
         let mut unrepresentable = Vec::new();
         let mut sorted: Vec<&Assignment> = assignments.iter().collect();
-        sorted.sort();
+        sorted.sort_by(|a, b| b.pinned.cmp(&a.pinned).then_with(|| a.cmp(b)));
         for assignment in sorted {
             let employee = self
                 .employee_index(assignment.staff_id)
@@ -365,15 +368,8 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
         .iter()
         .map(|&shift| (0..days).map(|day| u64::from(cover_of(day, shift).1)).sum::<u64>())
         .collect();
-    if night_types.len() > 1
-        && (input.rules.default_limits.max_night_shifts_per_period.is_some()
-            || input.staff.iter().any(|member| member.limits.max_night_shifts_per_period.is_some()))
-    {
-        notes.push(format!(
-            "the night-shift limit is split among {} night shift types in the model",
-            night_types.len()
-        ));
-    }
+    // Staff members whose night limit the model splits among several night types they may work.
+    let mut night_limits_split = 0;
 
     let first_date = input.first_date;
     let mut employees = Vec::with_capacity(input.staff.len());
@@ -439,11 +435,28 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
             employee.max_weekends = max;
         }
         if let Some(max) = limits.max_night_shifts_per_period {
-            for (shift, share) in split_limit(max, &night_cover).into_iter().enumerate() {
-                employee.max_shifts_per_type[night_types[shift]] = share;
+            // Only the night types of a role the person may staff share the limit: a doctor's
+            // limit is not spent on the nurses' night.
+            let (workable, cover): (Vec<usize>, Vec<u64>) = night_types
+                .iter()
+                .zip(&night_cover)
+                .filter(|&(&shift, _)| employee.skills.contains(&skill_for(types[shift].role)))
+                .map(|(&shift, &cover)| (shift, cover))
+                .unzip();
+            for (shift, share) in workable.iter().zip(split_limit(max, &cover)) {
+                employee.max_shifts_per_type[*shift] = share;
+            }
+            if workable.len() > 1 {
+                night_limits_split += 1;
             }
         }
         employees.push(employee);
+    }
+
+    if night_limits_split > 0 {
+        notes.push(format!(
+            "the night-shift limit of {night_limits_split} staff member(s) is split among the night shift types they may work"
+        ));
     }
 
     // Requests and the cost of moving published assignments.
@@ -614,11 +627,7 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
         .map(|(shift, shift_type)| ModelShiftType {
             code: shift_type.code.clone(),
             length_minutes: MODEL_MINUTES_PER_SHIFT,
-            required_skill: Some(match shift_type.role {
-                ShiftRole::Doctor => SKILL_DOCTOR,
-                ShiftRole::Bakvakt => SKILL_INDEPENDENT,
-                ShiftRole::Nurse => SKILL_NURSE,
-            }),
+            required_skill: Some(skill_for(shift_type.role)),
             following_days_held: reaches[shift],
         })
         .collect();
@@ -846,18 +855,31 @@ fn frozen_cells(
     Ok(frozen)
 }
 
-/// Splits a limit among items in proportion to weights, rounding down (so the parts never add up
-/// to more than the limit); equal parts when every weight is zero.
+/// Splits a limit among items in proportion to weights (equal parts when every weight is zero),
+/// in whole parts that add up to the limit exactly.
 fn split_limit(limit: u32, weights: &[u64]) -> Vec<u32> {
     if weights.is_empty() {
         return Vec::new();
     }
     let total: u64 = weights.iter().sum();
-    if total == 0 {
-        let part = limit / weights.len() as u32;
-        return vec![part; weights.len()];
+    let wanted: Vec<f64> = if total == 0 {
+        vec![f64::from(limit) / weights.len() as f64; weights.len()]
+    } else {
+        weights.iter().map(|&weight| f64::from(limit) * weight as f64 / total as f64).collect()
+    };
+    apportion(i64::from(limit), &wanted, &vec![true; weights.len()])
+        .into_iter()
+        .map(|share| share as u32)
+        .collect()
+}
+
+/// The skill a shift of `role` needs (see the module docs).
+fn skill_for(role: ShiftRole) -> SkillIndex {
+    match role {
+        ShiftRole::Doctor => SKILL_DOCTOR,
+        ShiftRole::Bakvakt => SKILL_INDEPENDENT,
+        ShiftRole::Nurse => SKILL_NURSE,
     }
-    weights.iter().map(|weight| (u64::from(limit) * weight / total) as u32).collect()
 }
 
 /// Integers close to `wanted` that add up to `total` exactly: floors, then the difference handed
@@ -909,8 +931,11 @@ mod tests {
 
     #[test]
     fn limits_split_without_exceeding() {
-        assert_eq!(split_limit(5, &[10, 10]), vec![2, 2]);
-        assert_eq!(split_limit(5, &[30, 10]), vec![3, 1]);
+        // The shares add up to the limit: none of it is lost to rounding.
+        assert_eq!(split_limit(5, &[10, 10]), vec![3, 2]);
+        assert_eq!(split_limit(5, &[30, 10]), vec![4, 1]);
+        assert_eq!(split_limit(3, &[28, 28]), vec![2, 1]);
         assert_eq!(split_limit(4, &[0, 0]), vec![2, 2]);
+        assert_eq!(split_limit(4, &[7]), vec![4]);
     }
 }

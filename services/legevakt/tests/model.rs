@@ -11,7 +11,10 @@ use allmenn_legevakt::explain::{
     ConstraintKind, Edit, EditKind, apply_edits, direct_swap, explain, fairness_targets, hand_over,
     validate_edits,
 };
-use allmenn_legevakt::plan::{Assignment, PlanInput, Replan, RequestKind, ShiftRequest, Unavailability};
+use allmenn_legevakt::plan::{
+    Assignment, PlanInput, Replan, RequestKind, ShiftCategory, ShiftMode, ShiftRequest, ShiftRole,
+    Unavailability,
+};
 use allmenn_legevakt::solve::{SolveMode, SolveSettings, solve};
 use allmenn_scheduler::evaluate::{HardRule, SoftKind, evaluate};
 use allmenn_scheduler::optimise::StopReason;
@@ -460,6 +463,28 @@ fn pinned_assignments_survive_a_solve_from_scratch() {
     assert_eq!(outcome.explanation.score.hard_violations, 0);
 }
 
+/// Of two shifts starting the same day for one person, the model holds one: the pinned one, which
+/// a solve then keeps, whatever the codes' order.
+#[test]
+fn a_pinned_shift_wins_its_day_over_an_unpinned_one() {
+    let mut input = district();
+    input.rules.min_rest_hours_on_site = 6;
+    input.assignments =
+        vec![assign(day(2), "D", id(1)), Assignment { pinned: true, ..assign(day(2), "N", id(1)) }];
+    let compiled = compile(&input).unwrap();
+    let conversion = compiled.roster_from_assignments(&input.assignments).unwrap();
+    let n = compiled.shift_index("N").unwrap();
+    assert_eq!(conversion.roster.get(compiled.employee_index(id(1)).unwrap(), 2), Some(n));
+    assert_eq!(conversion.unrepresentable, vec![assign(day(2), "D", id(1))]);
+
+    let never = AtomicBool::new(false);
+    let outcome = solve(&input, &settings(4, 50_000, SolveMode::Improve), &never, &mut |_| {}).unwrap();
+    assert!(
+        outcome.assignments.iter().any(|a| a.pinned && a.same_slot(&input.assignments[1])),
+        "the pinned night is kept"
+    );
+}
+
 /// A Friday night holds the person on Saturday morning, and a Friday evening lies in the legevakt
 /// weekend, so each uses up a weekend. The model counts them as explain does, and the optimiser keeps a doctor without weekends left off that night even
 /// when she asks for it (a model that counted weekends by start dates alone granted the request).
@@ -511,4 +536,61 @@ fn a_friday_night_counts_against_the_weekend_limit_in_the_model_too() {
         outcome.assignments.iter().filter(|a| a.date == day(4) && a.shift_code == "N").collect();
     assert_eq!(night.len(), 1);
     assert_eq!(night[0].staff_id, id(2));
+}
+
+/// The night limit binds a person's own nights: a doctor's is not shared with the nurses' night
+/// type, which no doctor may work. Two doctors with three nights each cover six nights exactly;
+/// a model that split each doctor's limit between N and SN allowed one N each.
+#[test]
+fn a_doctors_night_limit_is_not_spent_on_the_nurses_night() {
+    let staff = vec![
+        doctor(1, "Lege", "En", true),
+        doctor(2, "Lege", "To", true),
+        nurse(3, "Sykepleier", "En"),
+        nurse(4, "Sykepleier", "To"),
+    ];
+    let mut input = plan(day(0), day(5), staff);
+    input.shift_types.push(shift_type(
+        "SN",
+        "Sykepleier natt",
+        time(23, 0),
+        540,
+        ShiftCategory::Night,
+        ShiftMode::OnSite,
+        ShiftRole::Nurse,
+    ));
+    input.rules.default_limits.max_night_shifts_per_period = Some(3);
+    for offset in 0..6 {
+        input.cover.push(cover(day(offset), "N", 1, 1));
+        input.cover.push(cover(day(offset), "SN", 1, 1));
+    }
+
+    let compiled = compile(&input).unwrap();
+    let codes: Vec<&str> = compiled.model().shift_types().iter().map(|shift| shift.code.as_str()).collect();
+    let n = codes.iter().position(|code| *code == "N").unwrap();
+    let sn = codes.iter().position(|code| *code == "SN").unwrap();
+    let limits: Vec<(u32, u32)> = compiled
+        .model()
+        .employees()
+        .iter()
+        .map(|employee| (employee.max_shifts_per_type[n], employee.max_shifts_per_type[sn]))
+        .collect();
+    // Doctors: three N, and SN is closed to them by skill; nurses the other way round.
+    assert_eq!(limits[0].0, 3);
+    assert_eq!(limits[1].0, 3);
+    assert_eq!(limits[2].1, 3);
+    assert_eq!(limits[3].1, 3);
+    assert!(
+        compiled.approximation_notes().iter().all(|note| !note.contains("night-shift limit")),
+        "each person may work one night type: the limit is exact"
+    );
+
+    let never = AtomicBool::new(false);
+    let outcome = solve(&input, &settings(5, 60_000, SolveMode::FromScratch), &never, &mut |_| {}).unwrap();
+    assert_eq!(
+        outcome.explanation.score.hard_violations,
+        0,
+        "{:#?}",
+        outcome.explanation.hard_violations().collect::<Vec<_>>()
+    );
 }
