@@ -541,6 +541,8 @@ on_both_databases!(
     a_doctor_on_the_staff_of_two_districts_is_never_double_booked,
     a_swap_is_judged_by_the_people_it_moves,
     a_solve_that_reaches_its_bound_ends_early_and_says_so,
+    a_draft_is_published_by_the_rules_as_they_stand_and_a_leaver_is_replanned_away,
+    a_staff_member_deleted_during_a_solve_is_never_rostered,
 );
 
 /// Staff for a realistic small district: 8 qualified doctors, 2 who need a bakvakt, 3 nurses.
@@ -2250,4 +2252,215 @@ async fn a_solve_that_reaches_its_bound_ends_early_and_says_so(server: &TestServ
 fn seconds(duration: &Option<prost_types::Duration>) -> f64 {
     let duration = duration.unwrap();
     duration.seconds as f64 + f64::from(duration.nanos) / 1e9
+}
+
+/// Publication judges the draft by the rules as they stand (an absence recorded after the solve
+/// makes it break one), and stores that score. A doctor whose period on the staff is ended before
+/// the published plan's start stays in it, so that it still explains and re-plans: their shifts
+/// break "not on staff", and a re-plan moves them all.
+async fn a_draft_is_published_by_the_rules_as_they_stand_and_a_leaver_is_replanned_away(server: &TestServer) {
+    let mut client = server.client().await;
+    let district = district(&mut client).await;
+    let (doctors, _nurses) = staff(&mut client, &district.id).await;
+    let period = Period::next_spring();
+    let plan = create_plan(&mut client, &district.id, "Vår").await;
+    let solved = solve(&mut client, &plan.id, 2).await.pop().unwrap();
+    assert_eq!(solved.best_score.unwrap().hard_violations, 0);
+    let draft = client
+        .legevakt
+        .get_shift_plan(pb::GetShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            version: solved.result_version,
+            view: pb::ShiftPlanView::Full.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let holder_of = |shifts: &[pb::Shift], shift_id: &str| {
+        shifts
+            .iter()
+            .find(|shift| shift.id == shift_id)
+            .and_then(|shift| shift.assignments.first())
+            .map(|assignment| assignment.staff_member_id.clone())
+            .expect("the shift is staffed")
+    };
+
+    // Sick on the first Tuesday, after the draft was made: publishing it breaks a hard rule now.
+    let sick = holder_of(&draft.shifts, &period.shift(1, "D"));
+    let absence = client
+        .legevakt
+        .create_unavailability(pb::CreateUnavailabilityRequest {
+            request_id: String::new(),
+            unavailability: Some(pb::Unavailability {
+                staff_member_id: sick.clone(),
+                start_time: Some(period.midnight(1)),
+                end_time: Some(period.midnight(2)),
+                reason: pb::UnavailabilityReason::SickLeave.into(),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let publish = |acknowledge: bool| pb::PublishShiftPlanRequest {
+        plan_id: plan.id.clone(),
+        version: solved.result_version,
+        acknowledge_violations: acknowledge,
+        ..Default::default()
+    };
+    let refused = error(client.legevakt.publish_shift_plan(publish(false)).await);
+    assert_eq!(refused.code(), Some(Code::FailedPrecondition));
+    assert_eq!(refused.reason(), Some("VIOLATIONS_NOT_ACKNOWLEDGED"));
+    let published = client.legevakt.publish_shift_plan(publish(true)).await.unwrap().into_inner();
+    let published_score = published.score.unwrap();
+    assert!(published_score.hard_violations > 0, "the version carries the score it was published with");
+    client
+        .legevakt
+        .delete_unavailability(pb::DeleteUnavailabilityRequest {
+            unavailability_id: absence.id,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+
+    // A doctor leaves the day before the plan starts.
+    let leaver_id = holder_of(&draft.shifts, &period.shift(3, "N"));
+    let leaver = doctors.iter().find(|doctor| doctor.id == leaver_id).unwrap();
+    let the_day_before = period.proto(-1);
+    client
+        .legevakt
+        .update_staff_member(pb::UpdateStaffMemberRequest {
+            staff_member: Some(pb::StaffMember {
+                id: leaver.id.clone(),
+                valid_to: Some(the_day_before),
+                ..Default::default()
+            }),
+            update_mask: Some(prost_types::FieldMask { paths: vec!["valid_to".into()] }),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let explained = client
+        .legevakt
+        .explain_shift_plan(pb::ExplainShiftPlanRequest { plan_id: plan.id.clone(), version: 0 })
+        .await
+        .unwrap()
+        .into_inner();
+    let leaver_shifts = draft
+        .shifts
+        .iter()
+        .filter(|shift| shift.assignments.iter().any(|assignment| assignment.staff_member_id == leaver_id))
+        .count();
+    let off_staff = explained
+        .violations
+        .iter()
+        .filter(|violation| {
+            violation.kind == pb::ConstraintKind::NotOnStaff as i32 && violation.staff_member_id == leaver_id
+        })
+        .count();
+    assert_eq!(off_staff, leaver_shifts, "each of the leaver's shifts breaks the rule");
+
+    let replanned = solve_with(
+        &mut client,
+        pb::SolveShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            mode: pb::SolveMode::Replan.into(),
+            time_limit: Some(prost_types::Duration { seconds: 3, nanos: 0 }),
+            seed: Some(5),
+            replan_from_time: Some(period.midnight(0)),
+            ..Default::default()
+        },
+    )
+    .await
+    .pop()
+    .unwrap();
+    assert_eq!(replanned.state, pb::SolveState::Succeeded as i32);
+    assert_eq!(replanned.best_score.unwrap().hard_violations, 0);
+    let after = client
+        .legevakt
+        .get_shift_plan(pb::GetShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            version: replanned.result_version,
+            view: pb::ShiftPlanView::Full.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        after
+            .shifts
+            .iter()
+            .all(|shift| shift.assignments.iter().all(|assignment| assignment.staff_member_id != leaver_id)),
+        "the leaver holds no shift after the re-plan"
+    );
+}
+
+/// A staff member holding no shift yet may be deleted while a solve runs. The roster the solve
+/// then stores would name someone who no longer exists: the solve fails with NOT_FOUND instead
+/// (or, should its roster leave them out, stores it), and no stored version names them.
+async fn a_staff_member_deleted_during_a_solve_is_never_rostered(server: &TestServer) {
+    let mut client = server.client().await;
+    let district = district(&mut client).await;
+    let (doctors, _nurses) = staff(&mut client, &district.id).await;
+    let plan = create_plan(&mut client, &district.id, "Sletting").await;
+    let mut stream = client
+        .legevakt
+        .solve_shift_plan(pb::SolveShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            time_limit: Some(prost_types::Duration { seconds: 3, nanos: 0 }),
+            seed: Some(2),
+            progress_interval: Some(prost_types::Duration { seconds: 0, nanos: 200_000_000 }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let running = stream.message().await.unwrap().unwrap().solve.unwrap();
+    assert_eq!(running.state, pb::SolveState::Running as i32);
+    let deleted = doctors[0].id.clone();
+    client
+        .legevakt
+        .delete_staff_member(pb::DeleteStaffMemberRequest {
+            staff_member_id: deleted.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("nobody holds a shift of theirs yet");
+    let ended = loop {
+        match stream.message().await {
+            Ok(Some(_progress)) => {}
+            Ok(None) => break None,
+            Err(status) => break Some(status),
+        };
+    };
+    if let Some(status) = ended {
+        assert_eq!(status.code(), Code::NotFound, "{status:?}");
+    }
+    let versions = client
+        .legevakt
+        .list_shift_plan_versions(pb::ListShiftPlanVersionsRequest {
+            plan_id: plan.id.clone(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .versions;
+    for version in versions {
+        let shown = client
+            .legevakt
+            .get_shift_plan(pb::GetShiftPlanRequest {
+                plan_id: plan.id.clone(),
+                version: version.version,
+                view: pb::ShiftPlanView::Full.into(),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        assert!(
+            shown.shifts.iter().all(|shift| shift.assignments.iter().all(|a| a.staff_member_id != deleted)),
+            "version {} names the deleted staff member",
+            version.version
+        );
+    }
 }

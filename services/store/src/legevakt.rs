@@ -400,13 +400,34 @@ pub struct NewVersion {
 /// A roster entry of a new version: (date, shift code, staff member, pinned).
 pub type AssignmentRow = (NaiveDate, String, Uuid, bool);
 
-/// Adds the next version of a locked plan with its assignments, and moves the plan's etag.
+/// Adds the next version of a locked plan with its assignments, and moves the plan's etag. Fails
+/// with NOT_FOUND when the roster names a staff member who no longer exists (deleted while a solve
+/// ran): the people rostered are share-locked first, so a concurrent deletion either finished
+/// before (and is seen here) or waits and then finds the new assignments.
 pub async fn add_version<C: ConnectionTrait>(
     transaction: &C,
     plan: shift_plan::Model,
     new: NewVersion,
     roster: Vec<AssignmentRow>,
 ) -> Result<(shift_plan::Model, plan_version::Model), StoreError> {
+    let mut rostered: Vec<Uuid> = roster.iter().map(|(_, _, member, _)| *member).collect();
+    rostered.sort_unstable();
+    rostered.dedup();
+    for chunk in rostered.chunks(500) {
+        let query = staff_member::Entity::find()
+            .select_only()
+            .column(staff_member::Column::Id)
+            .filter(staff_member::Column::Id.is_in(chunk.to_vec()));
+        let query = if transaction.get_database_backend() == DbBackend::Postgres {
+            query.lock_shared()
+        } else {
+            query
+        };
+        let present: Vec<Uuid> = query.into_tuple().all(transaction).await.map_err(StoreError::from_db)?;
+        if present.len() != chunk.len() {
+            return Err(StoreError::NotFound(Resource::StaffMember));
+        }
+    }
     let number = plan.latest_version + 1;
     let now = Utc::now();
     if new.published && plan.published_version > 0 {
@@ -468,12 +489,23 @@ async fn supersede<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Publishes a draft version of a locked plan: the previous published version is superseded.
+/// A version's score under the rules as they stand when it is stored or published.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VersionScore {
+    /// Hard rules broken.
+    pub hard_violations: i32,
+    /// The soft objective.
+    pub objective: i64,
+}
+
+/// Publishes a draft version of a locked plan with its score under the rules at publication: the
+/// previous published version is superseded.
 pub async fn publish_version<C: ConnectionTrait>(
     transaction: &C,
     plan: shift_plan::Model,
     version: plan_version::Model,
     note: String,
+    score: VersionScore,
 ) -> Result<(shift_plan::Model, plan_version::Model), StoreError> {
     if version.state != "draft" {
         return Err(RuleViolation::VersionNotDraft.into());
@@ -501,6 +533,8 @@ pub async fn publish_version<C: ConnectionTrait>(
     let mut active = version.into_active_model();
     active.state = Set("published".to_owned());
     active.published_at = Set(Some(Utc::now()));
+    active.hard_violations = Set(score.hard_violations);
+    active.objective = Set(score.objective);
     if !note.is_empty() {
         active.note = Set(note);
     }

@@ -9,6 +9,8 @@ use allmenn_store::{
     },
     legevakt as repo,
 };
+use std::collections::HashSet;
+
 use chrono::{Duration, NaiveTime};
 use uuid::Uuid;
 
@@ -75,11 +77,29 @@ pub(super) async fn load_with(
     let connection = store.connection();
     let district = repo::get_district(connection, plan.district_id).await?;
     let shift_types = repo::list_shift_types(connection, plan.district_id).await?;
+    let cover = repo::list_cover(connection, plan.id, None, None).await?;
+    let requests = repo::list_requests(connection, plan.id, None).await?;
+    let published = if plan.published_version > 0 {
+        repo::assignments(connection, plan.id, plan.published_version).await?
+    } else {
+        Vec::new()
+    };
+    // The staff on the staff during the period, and anyone the rosters or requests name: a
+    // member whose period was ended before the plan's stays in it, off staff on every day, so
+    // that the plan still explains (their shifts break "not on staff") and re-plans.
+    let named: HashSet<Uuid> = assignments
+        .iter()
+        .chain(&published)
+        .map(|assignment| assignment.staff_member_id)
+        .chain(requests.iter().map(|request| request.staff_member_id))
+        .collect();
     let staff: Vec<_> = repo::list_staff(connection, plan.district_id, None)
         .await?
         .into_iter()
         .filter(|member| {
-            member.valid_from <= plan.end_date && member.valid_to.is_none_or(|end| end >= plan.start_date)
+            let on_staff = member.valid_from <= plan.end_date
+                && member.valid_to.is_none_or(|end| end >= plan.start_date);
+            on_staff || named.contains(&member.id)
         })
         .collect();
     let ids: Vec<Uuid> = staff.iter().map(|member| member.id).collect();
@@ -88,13 +108,6 @@ pub(super) async fn load_with(
     let from = crate::legevakt::oslo_midnight(plan.start_date);
     let to = crate::legevakt::oslo_midnight(plan.end_date + Duration::days(8));
     let unavailability = repo::unavailability_of(connection, ids.clone(), from, to).await?;
-    let cover = repo::list_cover(connection, plan.id, None, None).await?;
-    let requests = repo::list_requests(connection, plan.id, None).await?;
-    let published = if plan.published_version > 0 {
-        repo::assignments(connection, plan.id, plan.published_version).await?
-    } else {
-        Vec::new()
-    };
     let ledger = repo::fairness_ledger(connection, plan.district_id)
         .await?
         .into_iter()

@@ -369,10 +369,15 @@ pub(super) async fn publish(
     if version.state != "draft" {
         return Err(StoreError::from(RuleViolation::VersionNotDraft).into());
     }
-    if version.hard_violations > 0 && !request.acknowledge_violations {
+    // The roster is judged by the rules as they stand, not by the score stored with the draft: an
+    // absence recorded since may break one, and the published version carries the score it was
+    // published with.
+    let evaluated = planning::evaluate(&loaded, &rows(&loaded.assignments))?;
+    if evaluated.hard_violations > 0 && !request.acknowledge_violations {
         return Err(StoreError::from(RuleViolation::HardViolationsNotAcknowledged).into());
     }
-    let evaluated = planning::evaluate(&loaded, &rows(&loaded.assignments))?;
+    let score =
+        repo::VersionScore { hard_violations: evaluated.hard_violations, objective: evaluated.objective };
     let overlaps: Vec<&str> = evaluated
         .violations
         .iter()
@@ -401,7 +406,7 @@ pub(super) async fn publish(
                 check_no_collisions(tx, &plan, &published_rows, &shift_types).await?;
                 // Re-read under the lock: a concurrent publication may have changed the version's state.
                 let version = repo::get_version(tx, plan_id, version.version).await?;
-                let (_, version) = repo::publish_version(tx, plan, version, note).await?;
+                let (_, version) = repo::publish_version(tx, plan, version, note, score).await?;
                 repo::replace_plan_ledger(tx, plan_id, ledger).await?;
                 Ok(lv::version_message(&version))
             })
