@@ -1254,6 +1254,24 @@ async fn over_constrained_plans_solve_to_explained_violations(server: &TestServe
             .await,
     );
     assert_eq!(fields(&bad_plan), ["plan.end_date"]);
+    // Far beyond the years a date may have: refused, not a panic in date arithmetic.
+    let far_plan = error(
+        client
+            .legevakt
+            .create_shift_plan(pb::CreateShiftPlanRequest {
+                request_id: String::new(),
+                plan: Some(pb::ShiftPlan {
+                    district_id: district.id.clone(),
+                    name: "Langt fram".into(),
+                    start_date: Some(date(262_142, 12, 1)),
+                    end_date: Some(date(262_142, 12, 31)),
+                    ..Default::default()
+                }),
+                template: None,
+            })
+            .await,
+    );
+    assert_eq!(fields(&far_plan), ["plan.end_date", "plan.start_date"]);
 
     let messages = solve(&mut client, &plan.id, 2).await;
     let last = messages.last().unwrap();
@@ -2463,4 +2481,66 @@ async fn a_staff_member_deleted_during_a_solve_is_never_rostered(server: &TestSe
             version.version
         );
     }
+
+    // A shift type only a request names is in use too: deleting it would leave the request naming
+    // an unknown code, and every solve of the plan refused.
+    create_shift_type(
+        &mut client,
+        pb::ShiftType {
+            district_id: district.id.clone(),
+            code: "EKSTRA".into(),
+            name: "Ekstravakt".into(),
+            start_time: Some(pb::LocalTime { hours: 12, minutes: 0 }),
+            length_minutes: 240,
+            category: pb::ShiftCategory::Day.into(),
+            mode: pb::ShiftMode::OnSite.into(),
+            role: pb::ShiftRole::Doctor.into(),
+            ..Default::default()
+        },
+    )
+    .await;
+    client
+        .legevakt
+        .create_shift_request(pb::CreateShiftRequestRequest {
+            request_id: String::new(),
+            shift_request: Some(pb::ShiftRequest {
+                plan_id: plan.id.clone(),
+                staff_member_id: doctors[1].id.clone(),
+                date: Some(Period::next_spring().proto(4)),
+                shift_type_code: "EKSTRA".into(),
+                kind: pb::ShiftRequestKind::Want.into(),
+                weight: 2,
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap();
+    let in_use = error(
+        client
+            .legevakt
+            .delete_shift_type(pb::DeleteShiftTypeRequest {
+                district_id: district.id.clone(),
+                code: "EKSTRA".into(),
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(in_use.reason(), Some("SHIFT_TYPE_IN_USE"));
+    let request_for_deleted = error(
+        client
+            .legevakt
+            .create_shift_request(pb::CreateShiftRequestRequest {
+                request_id: String::new(),
+                shift_request: Some(pb::ShiftRequest {
+                    plan_id: plan.id.clone(),
+                    staff_member_id: deleted.clone(),
+                    date: Some(Period::next_spring().proto(4)),
+                    kind: pb::ShiftRequestKind::Avoid.into(),
+                    weight: 2,
+                    ..Default::default()
+                }),
+            })
+            .await,
+    );
+    assert_eq!(request_for_deleted.code(), Some(Code::NotFound));
 }

@@ -6,9 +6,14 @@ use uuid::Uuid;
 
 use crate::error::Violations;
 
-/// `allmenn.v1.Date` → calendar date; `None` with a violation when it is not a real date.
+/// `allmenn.v1.Date` → calendar date; `None` with a violation when it is not a real date of the
+/// years 1 to 9999 the message allows (chrono reaches further, where date arithmetic overflows).
 pub fn date(violations: &mut Violations, field: &str, value: Option<&pb::Date>) -> Option<NaiveDate> {
     let value = value?;
+    if !(1..=9999).contains(&value.year) {
+        violations.add(field, "the year must be between 1 and 9999");
+        return None;
+    }
     let parsed = u32::try_from(value.month)
         .ok()
         .zip(u32::try_from(value.day).ok())
@@ -155,6 +160,15 @@ mod tests {
         let impossible = pb::Date { year: 2027, month: 2, day: 29 };
         assert_eq!(date(&mut violations, "d", Some(&impossible)), None);
         assert!(!violations.is_empty());
+        // Chrono's own range reaches year 262142, where adding a week to a date panics.
+        for year in [0, 10_000, 262_142] {
+            let mut violations = Violations::new();
+            assert_eq!(date(&mut violations, "d", Some(&pb::Date { year, month: 12, day: 31 })), None);
+            assert!(!violations.is_empty(), "{year}");
+        }
+        let mut violations = Violations::new();
+        let last = pb::Date { year: 9999, month: 12, day: 31 };
+        assert_eq!(date(&mut violations, "d", Some(&last)), NaiveDate::from_ymd_opt(9999, 12, 31));
     }
 
     #[test]

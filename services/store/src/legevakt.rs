@@ -37,6 +37,62 @@ fn locked<Q: QuerySelect>(query: Q, backend: DbBackend) -> Q {
     if backend == DbBackend::Postgres { query.lock_exclusive() } else { query }
 }
 
+/// `SELECT … FOR SHARE` on PostgreSQL: the rows a write refers to stay until it commits, as a
+/// foreign key would keep them.
+fn shared<Q: QuerySelect>(query: Q, backend: DbBackend) -> Q {
+    if backend == DbBackend::Postgres { query.lock_shared() } else { query }
+}
+
+/// Share-locks the staff members a write names, or fails with NOT_FOUND when one no longer exists.
+/// A concurrent deletion (which locks the member for update) either finished before, and is seen
+/// here, or waits and then finds what this transaction wrote.
+pub async fn hold_staff<C: ConnectionTrait>(transaction: &C, mut ids: Vec<Uuid>) -> Result<(), StoreError> {
+    ids.sort_unstable();
+    ids.dedup();
+    for chunk in ids.chunks(500) {
+        let query = staff_member::Entity::find()
+            .select_only()
+            .column(staff_member::Column::Id)
+            .filter(staff_member::Column::Id.is_in(chunk.to_vec()));
+        let present: Vec<Uuid> = shared(query, transaction.get_database_backend())
+            .into_tuple()
+            .all(transaction)
+            .await
+            .map_err(StoreError::from_db)?;
+        if present.len() != chunk.len() {
+            return Err(StoreError::NotFound(Resource::StaffMember));
+        }
+    }
+    Ok(())
+}
+
+/// Share-locks the district's shift types a write names by code, or fails with NOT_FOUND when one
+/// no longer exists (the counterpart of [`hold_staff`] for shift types).
+pub async fn hold_shift_types<C: ConnectionTrait>(
+    transaction: &C,
+    district_id: Uuid,
+    mut codes: Vec<String>,
+) -> Result<(), StoreError> {
+    codes.sort_unstable();
+    codes.dedup();
+    for chunk in codes.chunks(500) {
+        let query = shift_type::Entity::find()
+            .select_only()
+            .column(shift_type::Column::Code)
+            .filter(shift_type::Column::DistrictId.eq(district_id))
+            .filter(shift_type::Column::Code.is_in(chunk.to_vec()));
+        let present: Vec<String> = shared(query, transaction.get_database_backend())
+            .into_tuple()
+            .all(transaction)
+            .await
+            .map_err(StoreError::from_db)?;
+        if present.len() != chunk.len() {
+            return Err(StoreError::NotFound(Resource::ShiftType));
+        }
+    }
+    Ok(())
+}
+
 fn found<T>(row: Option<T>, resource: Resource) -> Result<T, StoreError> {
     row.ok_or(StoreError::NotFound(resource))
 }
@@ -265,10 +321,17 @@ pub async fn list_cover<C: ConnectionTrait>(
 /// Sets cover rows (insert or replace), and with `replace_all` removes every row not given.
 pub async fn set_cover<C: ConnectionTrait>(
     transaction: &C,
-    plan_id: Uuid,
+    plan: &shift_plan::Model,
     rows: Vec<cover_requirement::Model>,
     replace_all: bool,
 ) -> Result<(), StoreError> {
+    let plan_id = plan.id;
+    hold_shift_types(
+        transaction,
+        plan.district_id,
+        rows.iter().map(|row| row.shift_type_code.clone()).collect(),
+    )
+    .await?;
     if replace_all {
         cover_requirement::Entity::delete_many()
             .filter(cover_requirement::Column::PlanId.eq(plan_id))
@@ -410,24 +473,7 @@ pub async fn add_version<C: ConnectionTrait>(
     new: NewVersion,
     roster: Vec<AssignmentRow>,
 ) -> Result<(shift_plan::Model, plan_version::Model), StoreError> {
-    let mut rostered: Vec<Uuid> = roster.iter().map(|(_, _, member, _)| *member).collect();
-    rostered.sort_unstable();
-    rostered.dedup();
-    for chunk in rostered.chunks(500) {
-        let query = staff_member::Entity::find()
-            .select_only()
-            .column(staff_member::Column::Id)
-            .filter(staff_member::Column::Id.is_in(chunk.to_vec()));
-        let query = if transaction.get_database_backend() == DbBackend::Postgres {
-            query.lock_shared()
-        } else {
-            query
-        };
-        let present: Vec<Uuid> = query.into_tuple().all(transaction).await.map_err(StoreError::from_db)?;
-        if present.len() != chunk.len() {
-            return Err(StoreError::NotFound(Resource::StaffMember));
-        }
-    }
+    hold_staff(transaction, roster.iter().map(|(_, _, member, _)| *member).collect()).await?;
     let number = plan.latest_version + 1;
     let now = Utc::now();
     if new.published && plan.published_version > 0 {
@@ -1018,12 +1064,18 @@ pub async fn delete_shift_type<C: ConnectionTrait>(
         .await
         .map_err(StoreError::from_db)?;
     let in_roster = plan_assignment::Entity::find()
-        .filter(plan_assignment::Column::PlanId.is_in(plans))
+        .filter(plan_assignment::Column::PlanId.is_in(plans.clone()))
         .filter(plan_assignment::Column::ShiftTypeCode.eq(shift.code.as_str()))
         .one(transaction)
         .await
         .map_err(StoreError::from_db)?;
-    if in_cover.is_some() || in_roster.is_some() {
+    let in_requests = shift_request::Entity::find()
+        .filter(shift_request::Column::PlanId.is_in(plans))
+        .filter(shift_request::Column::ShiftTypeCode.eq(shift.code.as_str()))
+        .one(transaction)
+        .await
+        .map_err(StoreError::from_db)?;
+    if in_cover.is_some() || in_roster.is_some() || in_requests.is_some() {
         return Err(RuleViolation::ShiftTypeInUse.into());
     }
     shift_type::Entity::delete_by_id((shift.district_id, shift.code.clone()))

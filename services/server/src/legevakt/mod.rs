@@ -722,6 +722,7 @@ impl LegevaktService for Legevakt {
         if closed {
             return Err(ApiError::from(StoreError::from(RuleViolation::RequestsClosed)).into());
         }
+        let district_id = plan.district_id;
         let row = shift_request::Model {
             id: Uuid::now_v7(),
             plan_id,
@@ -736,6 +737,10 @@ impl LegevaktService for Legevakt {
         let created =
             idempotency::run(&self.store, "CreateShiftRequest", &request.request_id, &request, |tx| {
                 Box::pin(async move {
+                    repo::hold_staff(tx, vec![row.staff_member_id]).await?;
+                    if !row.shift_type_code.is_empty() {
+                        repo::hold_shift_types(tx, district_id, vec![row.shift_type_code.clone()]).await?;
+                    }
                     let row = repo::insert::<_, shift_request::ActiveModel>(tx, row, Resource::ShiftRequest)
                         .await?;
                     Ok(lv::request_message(&row))

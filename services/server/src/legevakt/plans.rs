@@ -72,7 +72,7 @@ pub(super) async fn create(
     let created = idempotency::run(&service.store, "CreateShiftPlan", &request.request_id, &request, |tx| {
         Box::pin(async move {
             let plan = repo::insert::<_, shift_plan::ActiveModel>(tx, row, Resource::ShiftPlan).await?;
-            repo::set_cover(tx, plan.id, cover, false).await?;
+            repo::set_cover(tx, &plan, cover, false).await?;
             let (plan, version) = repo::add_version(
                 tx,
                 plan,
@@ -208,7 +208,7 @@ pub(super) async fn set_cover(
                 // A zero row removes the shift from that date.
                 let (removed, kept): (Vec<_>, Vec<_>) =
                     rows.into_iter().partition(|row| row.min_count == 0 && row.preferred_count == 0);
-                repo::set_cover(tx, plan_id, kept, replace_all).await?;
+                repo::set_cover(tx, &plan, kept, replace_all).await?;
                 repo::remove_cover(
                     tx,
                     plan_id,
