@@ -543,6 +543,7 @@ on_both_databases!(
     a_solve_that_reaches_its_bound_ends_early_and_says_so,
     a_draft_is_published_by_the_rules_as_they_stand_and_a_leaver_is_replanned_away,
     a_staff_member_deleted_during_a_solve_is_never_rostered,
+    concurrent_updates_of_different_fields_both_land,
 );
 
 /// Staff for a realistic small district: 8 qualified doctors, 2 who need a bakvakt, 3 nurses.
@@ -1668,7 +1669,7 @@ async fn left_running(server: &TestServer, plan_id: &str, silent_for: chrono::Du
 async fn a_solve_abandoned_by_its_replica_stops_blocking_its_plan(server: &TestServer) {
     let mut client = server.client().await;
     let district = district(&mut client).await;
-    staff(&mut client, &district.id).await;
+    let (doctors, _nurses) = staff(&mut client, &district.id).await;
 
     let live_plan = create_plan(&mut client, &district.id, "Live solve").await;
     left_running(server, &live_plan.id, chrono::Duration::seconds(2)).await;
@@ -1684,6 +1685,48 @@ async fn a_solve_abandoned_by_its_replica_stops_blocking_its_plan(server: &TestS
     );
     assert_eq!(blocked.code(), Some(Code::FailedPrecondition));
     assert_eq!(blocked.reason(), Some("SOLVE_ALREADY_RUNNING"));
+    // Nor may the plan be edited meanwhile: the solve would store its roster after the edit, on
+    // the version before it.
+    let edit = pb::EditShiftPlanRequest {
+        plan_id: live_plan.id.clone(),
+        edits: vec![pb::ShiftPlanEdit {
+            edit: Some(pb::shift_plan_edit::Edit::Assign(pb::ShiftAssignmentChange {
+                shift_id: Period::next_spring().shift(1, "D"),
+                staff_member_id: doctors[0].id.clone(),
+            })),
+        }],
+        ..Default::default()
+    };
+    let edit_blocked = error(client.legevakt.edit_shift_plan(edit).await);
+    assert_eq!(edit_blocked.reason(), Some("SOLVE_ALREADY_RUNNING"));
+
+    // A silent solve is ended by a cancel (nobody would read its flag) or by the next write.
+    let silent_plan = create_plan(&mut client, &district.id, "Silent solve").await;
+    let silent = left_running(server, &silent_plan.id, chrono::Duration::minutes(10)).await;
+    let shown = client
+        .legevakt
+        .get_shift_plan(pb::GetShiftPlanRequest { plan_id: silent_plan.id.clone(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(shown.running_solve_id, "", "an abandoned solve is not shown as running");
+    let cancelled = client
+        .legevakt
+        .cancel_shift_plan_solve(pb::CancelShiftPlanSolveRequest { solve_id: silent, ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(cancelled.state, pb::SolveState::Failed as i32);
+    let other_plan = create_plan(&mut client, &district.id, "Silent solve, deleted").await;
+    left_running(server, &other_plan.id, chrono::Duration::minutes(10)).await;
+    client
+        .legevakt
+        .delete_shift_plan(pb::DeleteShiftPlanRequest {
+            plan_id: other_plan.id.clone(),
+            ..Default::default()
+        })
+        .await
+        .expect("an abandoned solve does not keep its plan from being deleted");
 
     let plan = create_plan(&mut client, &district.id, "Abandoned solve").await;
     let abandoned = left_running(server, &plan.id, chrono::Duration::minutes(10)).await;
@@ -2543,4 +2586,43 @@ async fn a_staff_member_deleted_during_a_solve_is_never_rostered(server: &TestSe
             .await,
     );
     assert_eq!(request_for_deleted.code(), Some(Code::NotFound));
+}
+
+/// Two updates without an etag, of different fields of one staff member, at the same time: each
+/// merges its field into the row as it finds it under the lock, so neither undoes the other.
+async fn concurrent_updates_of_different_fields_both_land(server: &TestServer) {
+    let mut client = server.client().await;
+    let district = district(&mut client).await;
+    let (doctors, _nurses) = staff(&mut client, &district.id).await;
+    let member = &doctors[0];
+    let update = |path: &str, value: String| {
+        let mut staff_member = pb::StaffMember { id: member.id.clone(), ..Default::default() };
+        match path {
+            "given_name" => staff_member.given_name = value,
+            _ => staff_member.family_name = value,
+        }
+        pb::UpdateStaffMemberRequest {
+            staff_member: Some(staff_member),
+            update_mask: Some(prost_types::FieldMask { paths: vec![path.into()] }),
+            ..Default::default()
+        }
+    };
+    for round in 0..12 {
+        let (mut first, mut second) = (client.clone(), client.clone());
+        let given = format!("Fornavn{round}");
+        let family = format!("Etternavn{round}");
+        let (a, b) = tokio::join!(
+            first.legevakt.update_staff_member(update("given_name", given.clone())),
+            second.legevakt.update_staff_member(update("family_name", family.clone())),
+        );
+        a.unwrap();
+        b.unwrap();
+        let stored = client
+            .legevakt
+            .get_staff_member(pb::GetStaffMemberRequest { staff_member_id: member.id.clone() })
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!((stored.given_name, stored.family_name), (given, family), "round {round}");
+    }
 }

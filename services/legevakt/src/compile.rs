@@ -96,9 +96,33 @@ pub const SKILL_INDEPENDENT: SkillIndex = 1;
 /// Skill of nurses: required by NURSE shifts.
 pub const SKILL_NURSE: SkillIndex = 2;
 
-/// Weight per missing person below the minimum cover and per unsupervised doctor: large enough
-/// that no combination of soft penalties of a realistic plan outweighs one of them.
+/// Weight per missing person below the minimum cover and per unsupervised doctor, at least: large
+/// enough that no combination of soft penalties of a realistic plan outweighs one of them. Plans
+/// whose weights let one assignment carry more get more ([`hard_as_soft_weight`]).
 pub const HARD_AS_SOFT_WEIGHT: u32 = 100_000;
+
+/// The model's weight for the hard rules it holds as costs (minimum cover, bakvakt): ten times
+/// the most soft cost one assignment can change (every soft weight that may apply to it at its
+/// largest, added up), and never below [`HARD_AS_SOFT_WEIGHT`]. Weights may each be up to a
+/// million, and a model that let a request's or a move's cost outweigh an uncovered shift would
+/// leave the shift uncovered to grant it.
+fn hard_as_soft_weight(input: &PlanInput, requests: &[Request], fairness: Option<&FairnessRule>) -> u32 {
+    let weights = &input.rules.weights;
+    let largest_request = requests.iter().map(|request| u64::from(request.weight)).max().unwrap_or(0);
+    // The model's fairness cost is linear in the points: one assignment moves it by its points.
+    let largest_points = fairness.map_or(0, |rule| {
+        u64::from(rule.points.iter().flatten().copied().max().unwrap_or(0)) * u64::from(rule.weight)
+    });
+    let per_assignment = u64::from(weights.cover_below_preferred)
+        + u64::from(weights.cover_above_preferred)
+        + largest_request
+        + u64::from(weights.change_from_published)
+        + u64::from(weights.shift_on_free_day)
+        + largest_points;
+    let wanted = per_assignment.saturating_mul(10).max(u64::from(HARD_AS_SOFT_WEIGHT));
+    // The model's costs add up in i64 over every cell; a quarter of u32's range keeps far from it.
+    u32::try_from(wanted).unwrap_or(u32::MAX).min(u32::MAX / 4)
+}
 
 /// The length every model shift type gets, so that the model's total-minutes limit counts shifts
 /// (the model uses lengths for nothing else).
@@ -527,7 +551,7 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
         }
     }
 
-    let cover: Vec<Vec<Cover>> = (0..days)
+    let mut cover: Vec<Vec<Cover>> = (0..days)
         .map(|day| {
             (0..shift_count)
                 .map(|shift| {
@@ -631,6 +655,14 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
             following_days_held: reaches[shift],
         })
         .collect();
+
+    let hard_weight = hard_as_soft_weight(input, &requests, fairness.as_ref());
+    for line in cover.iter_mut().flatten() {
+        line.weight_under_min = hard_weight;
+    }
+    for rule in &mut supervision {
+        rule.weight = hard_weight;
+    }
 
     let spec = ModelSpec {
         days,

@@ -594,3 +594,24 @@ fn a_doctors_night_limit_is_not_spent_on_the_nurses_night() {
         outcome.explanation.hard_violations().collect::<Vec<_>>()
     );
 }
+
+/// Penalty weights may be set up to a million each. A doctor asking not to work, at a request
+/// weight that makes the refusal cost more than the model's usual price of an uncovered minimum,
+/// still works the only night nobody else can take: the model prices the hard rules above any
+/// soft cost one assignment can carry.
+#[test]
+fn no_soft_weight_outweighs_a_minimum_cover() {
+    let staff = vec![doctor(1, "Lege", "Eneste", true)];
+    let mut input = plan(day(0), day(0), staff);
+    input.cover.push(cover(day(0), "N", 1, 1));
+    input.rules.weights.request_not_granted = 20_000;
+    input.requests = vec![request(31, 1, day(0), None, RequestKind::Avoid, 10)];
+    let refused = 20_000 * 10;
+    assert!(refused > i64::from(allmenn_legevakt::compile::HARD_AS_SOFT_WEIGHT));
+
+    let never = AtomicBool::new(false);
+    let outcome = solve(&input, &settings(1, 5_000, SolveMode::FromScratch), &never, &mut |_| {}).unwrap();
+    assert_eq!(outcome.explanation.score.hard_violations, 0, "{:?}", outcome.assignments);
+    assert_eq!(outcome.assignments, vec![assign(day(0), "N", id(1))]);
+    assert_eq!(outcome.explanation.score.objective, refused);
+}

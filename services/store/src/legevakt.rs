@@ -671,6 +671,23 @@ pub async fn running_solve<C: ConnectionTrait>(
         .map_err(StoreError::from_db)
 }
 
+/// The plan's solve that is still alive, if any. A running solve abandoned by its replica
+/// ([`solve_abandoned`]) is ended here instead, so that it never blocks its plan for good.
+pub async fn live_solve<C: ConnectionTrait>(
+    transaction: &C,
+    plan_id: Uuid,
+) -> Result<Option<plan_solve::Model>, StoreError> {
+    let Some(running) = running_solve(transaction, plan_id).await? else {
+        return Ok(None);
+    };
+    let now = Utc::now();
+    if !solve_abandoned(&running, now) {
+        return Ok(Some(running));
+    }
+    let row = end_abandoned_solve(transaction, running, now).await?;
+    Ok((row.state == "running").then_some(row))
+}
+
 /// Saves a solve's changed fields.
 pub async fn save_solve<C: ConnectionTrait>(
     connection: &C,
@@ -708,6 +725,11 @@ pub async fn request_solve_cancel<C: ConnectionTrait>(
     )?;
     if solve.state != "running" {
         return Err(RuleViolation::SolveFinished.into());
+    }
+    let now = Utc::now();
+    if solve_abandoned(&solve, now) {
+        // Nobody polls the flag of a solve whose replica stopped: end it as abandoned.
+        return end_abandoned_solve(transaction, solve, now).await;
     }
     let mut active = solve.into_active_model();
     active.cancel_requested = Set(true);
@@ -904,7 +926,7 @@ pub async fn delete_plan<C: ConnectionTrait>(
     if plan.published_version > 0 {
         return Err(RuleViolation::PlanPublished.into());
     }
-    if running_solve(transaction, plan.id).await?.is_some() {
+    if live_solve(transaction, plan.id).await?.is_some() {
         return Err(RuleViolation::SolveRunning.into());
     }
     let id = plan.id;

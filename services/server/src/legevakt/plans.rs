@@ -143,7 +143,11 @@ pub(super) async fn get(
     }
     let plan_id = violations.into_result(|| plan_id)?;
     let loaded = load::load(&service.store, plan_id, request.version).await?;
-    let running = repo::running_solve(service.store.connection(), plan_id).await?.map(|solve| solve.id);
+    // A solve abandoned by its replica is not shown as running (the next write ends it).
+    let running = repo::running_solve(service.store.connection(), plan_id)
+        .await?
+        .filter(|solve| !repo::solve_abandoned(solve, Utc::now()))
+        .map(|solve| solve.id);
     let mut message = lv::plan_message(&loaded.plan, loaded.version.as_ref(), running);
     if request.view == i32::from(pb::ShiftPlanView::Full) {
         let evaluated = planning::evaluate(&loaded, &rows(&loaded.assignments))?;
@@ -321,6 +325,11 @@ pub(super) async fn edit(
     let response = idempotency::run(&service.store, "EditShiftPlan", &request.request_id, &request, |tx| {
         Box::pin(async move {
             let plan = repo::lock_plan(tx, plan_id, expected).await?;
+            // A solve running on the plan would store its roster after this edit, on the version
+            // before it: publishing the newest version would then silently drop the edit.
+            if repo::live_solve(tx, plan_id).await?.is_some() {
+                return Err(StoreError::from(RuleViolation::SolveRunning).into());
+            }
             if plan.latest_version != base_version && expected.is_none() {
                 // Without an etag the edit still must not silently fork from an older version.
                 return Err(StoreError::EtagMismatch.into());

@@ -171,12 +171,8 @@ pub(super) async fn solve(
     };
     let transaction = service.store.begin_write().await?;
     repo::lock_plan(&transaction, plan_id, None).await?;
-    if let Some(running) = repo::running_solve(&transaction, plan_id).await? {
-        let now = Utc::now();
-        if !repo::solve_abandoned(&running, now) {
-            return Err(StoreError::from(RuleViolation::SolveRunning).into());
-        }
-        repo::end_abandoned_solve(&transaction, running, now).await?;
+    if repo::live_solve(&transaction, plan_id).await?.is_some() {
+        return Err(StoreError::from(RuleViolation::SolveRunning).into());
     }
     let solve =
         repo::insert::<_, plan_solve::ActiveModel>(&transaction, row, Resource::ShiftPlanSolve).await?;

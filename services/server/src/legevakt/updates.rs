@@ -43,9 +43,39 @@ fn mask_paths(
     paths
 }
 
+/// Runs a field-mask update, which merges the request into the row it read and writes only while
+/// the row is still that one. With an etag a change in between is the caller's to resolve
+/// (ABORTED); without one the caller asked for an unconditional change, so the update is merged
+/// again from the row as it now is (a few times) rather than overwriting the other change.
+async fn merged_again_on_a_race<T, Attempt>(
+    etag_given: bool,
+    mut attempt: impl FnMut() -> Attempt,
+) -> Result<T, ApiError>
+where
+    Attempt: std::future::Future<Output = Result<T, ApiError>>,
+{
+    let mut retries_left = 3;
+    loop {
+        match attempt().await {
+            Err(ApiError::Store(StoreError::EtagMismatch)) if !etag_given && retries_left > 0 => {
+                retries_left -= 1;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
 pub(super) async fn update_plan(
     service: &Legevakt,
     request: pb::UpdateShiftPlanRequest,
+) -> Result<pb::ShiftPlan, ApiError> {
+    let etag_given = request.plan.as_ref().is_some_and(|given| !given.etag.is_empty());
+    merged_again_on_a_race(etag_given, || update_plan_once(service, &request)).await
+}
+
+async fn update_plan_once(
+    service: &Legevakt,
+    request: &pb::UpdateShiftPlanRequest,
 ) -> Result<pb::ShiftPlan, ApiError> {
     let mut violations = Violations::new();
     idempotency::check_request_id(&mut violations, &request.request_id);
@@ -56,6 +86,7 @@ pub(super) async fn update_plan(
     let expected = plan.and_then(|plan| lv::parse_etag(&mut violations, "plan.etag", &plan.etag));
     let (plan, plan_id) = violations.into_result(|| plan.zip(plan_id))?;
     let current = repo::get_plan(service.store.connection(), plan_id).await?;
+    let read_revision = current.revision;
     let district = service.district(current.district_id).await?;
     // Validate the changed plan as a whole, through the same checks as a new one.
     let mut merged = lv::plan_message(&current, None, None);
@@ -70,9 +101,9 @@ pub(super) async fn update_plan(
     let mut violations = Violations::new();
     let checked = lv::new_plan(&mut violations, &merged, &district);
     let checked = violations.into_result(|| checked)?;
-    let updated = idempotency::run(&service.store, "UpdateShiftPlan", &request.request_id, &request, |tx| {
+    let updated = idempotency::run(&service.store, "UpdateShiftPlan", &request.request_id, request, |tx| {
         Box::pin(async move {
-            let locked = repo::lock_plan(tx, plan_id, expected).await?;
+            let locked = repo::lock_plan(tx, plan_id, expected.or(Some(read_revision))).await?;
             let changed = shift_plan::Model {
                 name: checked.name,
                 requests_close_time: checked.requests_close_time,
@@ -125,6 +156,14 @@ pub(super) async fn update_staff_member(
     service: &Legevakt,
     request: pb::UpdateStaffMemberRequest,
 ) -> Result<pb::StaffMember, ApiError> {
+    let etag_given = request.staff_member.as_ref().is_some_and(|given| !given.etag.is_empty());
+    merged_again_on_a_race(etag_given, || update_staff_member_once(service, &request)).await
+}
+
+async fn update_staff_member_once(
+    service: &Legevakt,
+    request: &pb::UpdateStaffMemberRequest,
+) -> Result<pb::StaffMember, ApiError> {
     let mut violations = Violations::new();
     idempotency::check_request_id(&mut violations, &request.request_id);
     let paths = mask_paths(&mut violations, request.update_mask.as_ref(), &STAFF_FIELDS);
@@ -134,6 +173,7 @@ pub(super) async fn update_staff_member(
         member.and_then(|member| lv::parse_etag(&mut violations, "staff_member.etag", &member.etag));
     let (member, member_id) = violations.into_result(|| member.zip(member_id))?;
     let current = repo::get_staff_member(service.store.connection(), member_id).await?;
+    let read_revision = current.version;
     let district = service.district(current.district_id).await?;
     let rule = competence_rule_of(&district);
     let mut merged = lv::staff_message(&current, &rule);
@@ -154,29 +194,28 @@ pub(super) async fn update_staff_member(
     let mut violations = Violations::new();
     let checked = lv::new_staff_member(&mut violations, &merged, current.district_id, clock::today());
     let checked = violations.into_result(|| checked)?;
-    let updated =
-        idempotency::run(&service.store, "UpdateStaffMember", &request.request_id, &request, |tx| {
-            Box::pin(async move {
-                let locked = repo::lock_staff_member(tx, member_id, expected).await?;
-                let changed = staff_member::Model {
-                    given_name: checked.given_name,
-                    family_name: checked.family_name,
-                    birth_date: checked.birth_date,
-                    participation_percentage: checked.participation_percentage,
-                    competence: checked.competence,
-                    limits: checked.limits,
-                    valid_from: checked.valid_from,
-                    valid_to: checked.valid_to,
-                    waives_age_exemption: checked.waives_age_exemption,
-                    version: locked.version + 1,
-                    updated_at: Utc::now(),
-                    ..locked
-                };
-                let saved = repo::update::<_, staff_member::ActiveModel>(tx, changed).await?;
-                Ok(lv::staff_message(&saved, &rule))
-            })
+    let updated = idempotency::run(&service.store, "UpdateStaffMember", &request.request_id, request, |tx| {
+        Box::pin(async move {
+            let locked = repo::lock_staff_member(tx, member_id, expected.or(Some(read_revision))).await?;
+            let changed = staff_member::Model {
+                given_name: checked.given_name,
+                family_name: checked.family_name,
+                birth_date: checked.birth_date,
+                participation_percentage: checked.participation_percentage,
+                competence: checked.competence,
+                limits: checked.limits,
+                valid_from: checked.valid_from,
+                valid_to: checked.valid_to,
+                waives_age_exemption: checked.waives_age_exemption,
+                version: locked.version + 1,
+                updated_at: Utc::now(),
+                ..locked
+            };
+            let saved = repo::update::<_, staff_member::ActiveModel>(tx, changed).await?;
+            Ok(lv::staff_message(&saved, &rule))
         })
-        .await?;
+    })
+    .await?;
     Ok(updated)
 }
 
@@ -250,6 +289,14 @@ pub(super) async fn update_district(
     service: &Legevakt,
     request: pb::UpdateLegevaktDistrictRequest,
 ) -> Result<pb::LegevaktDistrict, ApiError> {
+    let etag_given = request.district.as_ref().is_some_and(|given| !given.etag.is_empty());
+    merged_again_on_a_race(etag_given, || update_district_once(service, &request)).await
+}
+
+async fn update_district_once(
+    service: &Legevakt,
+    request: &pb::UpdateLegevaktDistrictRequest,
+) -> Result<pb::LegevaktDistrict, ApiError> {
     let mut violations = Violations::new();
     idempotency::check_request_id(&mut violations, &request.request_id);
     let paths = mask_paths(
@@ -271,6 +318,7 @@ pub(super) async fn update_district(
         district.and_then(|district| lv::parse_etag(&mut violations, "district.etag", &district.etag));
     let (district, district_id) = violations.into_result(|| district.zip(district_id))?;
     let current = service.district(district_id).await?;
+    let read_revision = current.version;
     let mut merged = lv::district_message(&current);
     for path in &paths {
         match path.as_str() {
@@ -292,9 +340,9 @@ pub(super) async fn update_district(
     let checked = lv::new_district(&mut violations, &merged);
     let checked = violations.into_result(|| checked)?;
     let updated =
-        idempotency::run(&service.store, "UpdateLegevaktDistrict", &request.request_id, &request, |tx| {
+        idempotency::run(&service.store, "UpdateLegevaktDistrict", &request.request_id, request, |tx| {
             Box::pin(async move {
-                let locked = repo::lock_district(tx, district_id, expected).await?;
+                let locked = repo::lock_district(tx, district_id, expected.or(Some(read_revision))).await?;
                 let changed = district::Model {
                     name: checked.name,
                     host_kommune_number: checked.host_kommune_number,
@@ -319,6 +367,14 @@ pub(super) async fn update_shift_type(
     service: &Legevakt,
     request: pb::UpdateShiftTypeRequest,
 ) -> Result<pb::ShiftType, ApiError> {
+    let etag_given = request.shift_type.as_ref().is_some_and(|given| !given.etag.is_empty());
+    merged_again_on_a_race(etag_given, || update_shift_type_once(service, &request)).await
+}
+
+async fn update_shift_type_once(
+    service: &Legevakt,
+    request: &pb::UpdateShiftTypeRequest,
+) -> Result<pb::ShiftType, ApiError> {
     let mut violations = Violations::new();
     idempotency::check_request_id(&mut violations, &request.request_id);
     let paths = mask_paths(
@@ -342,6 +398,7 @@ pub(super) async fn update_shift_type(
     let expected = shift.and_then(|shift| lv::parse_etag(&mut violations, "shift_type.etag", &shift.etag));
     let (shift, district_id) = violations.into_result(|| shift.zip(district_id))?;
     let current = repo::get_shift_type(service.store.connection(), district_id, &shift.code).await?;
+    let read_revision = current.version;
     let mut merged = lv::shift_type_message(&current);
     for path in &paths {
         match path.as_str() {
@@ -360,12 +417,14 @@ pub(super) async fn update_shift_type(
     let mut violations = Violations::new();
     let checked = lv::new_shift_type(&mut violations, &merged, district_id);
     let checked = violations.into_result(|| checked)?;
-    let updated = idempotency::run(&service.store, "UpdateShiftType", &request.request_id, &request, |tx| {
+    let updated = idempotency::run(&service.store, "UpdateShiftType", &request.request_id, request, |tx| {
         Box::pin(async move {
             // The district row first, as publications take it: a redefinition and a publication of
             // a roster holding the type serialise.
             repo::lock_district(tx, district_id, None).await?;
-            let locked = repo::lock_shift_type(tx, district_id, &checked.code, expected).await?;
+            let locked =
+                repo::lock_shift_type(tx, district_id, &checked.code, expected.or(Some(read_revision)))
+                    .await?;
             let redefines = (
                 checked.start_minute,
                 checked.length_minutes,
@@ -421,6 +480,14 @@ pub(super) async fn update_exemption(
     service: &Legevakt,
     request: pb::UpdateExemptionRequest,
 ) -> Result<pb::Exemption, ApiError> {
+    let etag_given = request.exemption.as_ref().is_some_and(|given| !given.etag.is_empty());
+    merged_again_on_a_race(etag_given, || update_exemption_once(service, &request)).await
+}
+
+async fn update_exemption_once(
+    service: &Legevakt,
+    request: &pb::UpdateExemptionRequest,
+) -> Result<pb::Exemption, ApiError> {
     let mut violations = Violations::new();
     idempotency::check_request_id(&mut violations, &request.request_id);
     let paths = mask_paths(
@@ -436,6 +503,7 @@ pub(super) async fn update_exemption(
     let expected = record.and_then(|record| lv::parse_etag(&mut violations, "exemption.etag", &record.etag));
     let (record, record_id) = violations.into_result(|| record.zip(record_id))?;
     let current = repo::get_exemption(service.store.connection(), record_id).await?;
+    let read_revision = current.version;
     let mut merged = lv::exemption_message(&current);
     for path in &paths {
         match path.as_str() {
@@ -449,9 +517,9 @@ pub(super) async fn update_exemption(
     let mut violations = Violations::new();
     let checked = lv::new_exemption(&mut violations, &merged, current.staff_member_id);
     let checked = violations.into_result(|| checked)?;
-    let updated = idempotency::run(&service.store, "UpdateExemption", &request.request_id, &request, |tx| {
+    let updated = idempotency::run(&service.store, "UpdateExemption", &request.request_id, request, |tx| {
         Box::pin(async move {
-            let locked = repo::lock_exemption(tx, record_id, expected).await?;
+            let locked = repo::lock_exemption(tx, record_id, expected.or(Some(read_revision))).await?;
             let changed = exemption::Model {
                 exempt_categories: checked.exempt_categories,
                 valid_from: checked.valid_from,
