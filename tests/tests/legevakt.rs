@@ -413,12 +413,20 @@ async fn bad_input_is_refused_with_field_violations(server: &TestServer) {
                     host_kommune_number: "39".into(),
                     participant_kommune_numbers: vec!["3901".into(), "3901".into()],
                     default_cover_template: Some(pb::WeeklyCoverTemplate {
-                        rows: vec![pb::CoverTemplateRow {
-                            day_of_week: 1,
-                            shift_type_code: "D".into(),
-                            min_count: 3,
-                            preferred_count: 1,
-                        }],
+                        rows: vec![
+                            pb::CoverTemplateRow {
+                                day_of_week: 1,
+                                shift_type_code: "D".into(),
+                                min_count: 3,
+                                preferred_count: 1,
+                            },
+                            pb::CoverTemplateRow {
+                                day_of_week: 99,
+                                shift_type_code: "D".into(),
+                                min_count: 1,
+                                preferred_count: 1,
+                            },
+                        ],
                         holiday_rows: Vec::new(),
                     }),
                     ..Default::default()
@@ -431,6 +439,7 @@ async fn bad_input_is_refused_with_field_violations(server: &TestServer) {
         fields(&bad_district),
         [
             "district.default_cover_template.rows[0].preferred_count",
+            "district.default_cover_template.rows[1].day_of_week",
             "district.host_kommune_number",
             "district.name",
             "district.participant_kommune_numbers[1]",
@@ -1273,6 +1282,36 @@ async fn over_constrained_plans_solve_to_explained_violations(server: &TestServe
             .await,
     );
     assert_eq!(fields(&far_plan), ["plan.end_date", "plan.start_date"]);
+    // Enum values this server does not know are refused, not read as a default; negative versions too.
+    let unknown_mode = error(
+        client
+            .legevakt
+            .solve_shift_plan(pb::SolveShiftPlanRequest {
+                plan_id: plan.id.clone(),
+                mode: 99,
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(fields(&unknown_mode), ["mode"]);
+    let unknown_state = error(
+        client
+            .legevakt
+            .list_shift_swaps(pb::ListShiftSwapsRequest {
+                plan_id: plan.id.clone(),
+                states: vec![99],
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(fields(&unknown_state), ["states[0]"]);
+    let negative = error(
+        client
+            .legevakt
+            .explain_shift_plan(pb::ExplainShiftPlanRequest { plan_id: plan.id.clone(), version: -1 })
+            .await,
+    );
+    assert_eq!(fields(&negative), ["version"]);
 
     let messages = solve(&mut client, &plan.id, 2).await;
     let last = messages.last().unwrap();
@@ -1827,7 +1866,8 @@ async fn closing_the_stream_cancels_a_solve_started_without_a_request_id(server:
         .solve_shift_plan(pb::SolveShiftPlanRequest {
             plan_id: plan.id.clone(),
             time_limit: Some(prost_types::Duration { seconds: 600, nanos: 0 }),
-            progress_interval: Some(prost_types::Duration { seconds: 0, nanos: 200_000_000 }),
+            // The longest interval: the server notices the closed stream itself, not at a tick.
+            progress_interval: Some(prost_types::Duration { seconds: 60, nanos: 0 }),
             ..Default::default()
         })
         .await
@@ -1836,8 +1876,8 @@ async fn closing_the_stream_cancels_a_solve_started_without_a_request_id(server:
     let running = stream.message().await.unwrap().unwrap().solve.unwrap();
     assert_eq!(running.state, pb::SolveState::Running as i32);
     drop(stream);
-    // Poll with a deadline: the server notices the closed stream at its next progress tick.
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    // Poll with a deadline well before the next progress tick.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
     let ended = loop {
         let solve = client
             .legevakt
@@ -1850,7 +1890,7 @@ async fn closing_the_stream_cancels_a_solve_started_without_a_request_id(server:
         }
         assert!(
             tokio::time::Instant::now() < deadline,
-            "the solve still runs a minute after its stream closed"
+            "the solve still runs half a minute after its stream closed"
         );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     };

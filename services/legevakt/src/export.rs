@@ -242,7 +242,8 @@ pub fn export_icalendar(
     line("VERSION:2.0");
     line("PRODID:-//Allmenn//Legevakt//NB");
     line("CALSCALE:GREGORIAN");
-    line("METHOD:PUBLISH");
+    // No METHOD: a file to import is no iTIP message (RFC 5545 §3.7.2 ties METHOD to the content
+    // type's method parameter, and RFC 5546's PUBLISH requires an ORGANIZER on every event).
     let calendar_name = match options.scope {
         ExportScope::District => format!("Legevakt {}", options.title),
         ExportScope::StaffMember(id) => format!(

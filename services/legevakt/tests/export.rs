@@ -54,6 +54,9 @@ fn icalendar_follows_rfc_5545_line_rules_and_has_one_event_per_assignment() {
     assert_eq!(file.file_name, "legevakt-2026-03-26-2026-04-01.ics");
     let text = String::from_utf8(file.content).unwrap();
     assert!(text.ends_with("END:VCALENDAR\r\n"));
+    // A file to import, not an iTIP message: METHOD would need the content type's method parameter
+    // and an ORGANIZER on every event.
+    assert!(!text.contains("\r\nMETHOD:"));
     // Every line ends with CRLF, and no line is longer than 75 octets.
     assert!(!text.replace("\r\n", "").contains('\n') && !text.replace("\r\n", "").contains('\r'));
     let lines: Vec<&str> = text.split("\r\n").filter(|line| !line.is_empty()).collect();

@@ -380,10 +380,16 @@ fn validate_template(
     for (rows, name) in [(&template.rows, "rows"), (&template.holiday_rows, "holiday_rows")] {
         for (index, row) in rows.iter().enumerate() {
             let path = format!("{field}.{name}[{index}]");
-            if name == "rows"
-                && pb::DayOfWeek::try_from(row.day_of_week).is_ok_and(|day| day == pb::DayOfWeek::Unspecified)
-            {
-                violations.add(format!("{path}.day_of_week"), "is required");
+            if name == "rows" {
+                match pb::DayOfWeek::try_from(row.day_of_week) {
+                    Ok(pb::DayOfWeek::Unspecified) => {
+                        violations.add(format!("{path}.day_of_week"), "is required")
+                    }
+                    Ok(_) => {}
+                    Err(_) => {
+                        violations.add(format!("{path}.day_of_week"), "is not a day of the week (1 to 7)")
+                    }
+                }
             }
             if let Some(codes) = known_codes
                 && !codes.contains(&row.shift_type_code)

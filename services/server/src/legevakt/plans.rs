@@ -240,6 +240,9 @@ pub(super) async fn explain(
 ) -> Result<pb::ExplainShiftPlanResponse, ApiError> {
     let mut violations = Violations::new();
     let plan_id = id(&mut violations, "plan_id", &request.plan_id);
+    if request.version < 0 {
+        violations.add("version", "must not be negative");
+    }
     let plan_id = violations.into_result(|| plan_id)?;
     let loaded = load::load(&service.store, plan_id, request.version).await?;
     let evaluated = planning::evaluate(&loaded, &rows(&loaded.assignments))?;
@@ -264,6 +267,9 @@ pub(super) async fn edit(
     let expected = lv::parse_etag(&mut violations, "etag", &request.etag);
     if request.edits.is_empty() {
         violations.add("edits", "give at least one edit");
+    }
+    if request.base_version < 0 {
+        violations.add("base_version", "must not be negative");
     }
     let plan_id = violations.into_result(|| plan_id)?;
     let loaded = load::load(&service.store, plan_id, request.base_version).await?;
@@ -371,6 +377,9 @@ pub(super) async fn publish(
     let expected = lv::parse_etag(&mut violations, "etag", &request.etag);
     if request.note.chars().count() > 1000 {
         violations.add("note", "must be at most 1000 characters");
+    }
+    if request.version < 0 {
+        violations.add("version", "must not be negative");
     }
     let plan_id = violations.into_result(|| plan_id)?;
     let loaded = load::load(&service.store, plan_id, request.version).await?;

@@ -83,7 +83,15 @@ pub(super) async fn solve(
     let mut violations = Violations::new();
     idempotency::check_request_id(&mut violations, &request.request_id);
     let plan_id = common::resource_id(&mut violations, "plan_id", &request.plan_id);
-    let mode = pb::SolveMode::try_from(request.mode).unwrap_or(pb::SolveMode::FromScratch);
+    // Unset means FROM_SCRATCH; a value this server does not know is refused, not guessed.
+    let mode = match pb::SolveMode::try_from(request.mode) {
+        Ok(pb::SolveMode::Unspecified) => pb::SolveMode::FromScratch,
+        Ok(mode) => mode,
+        Err(_) => {
+            violations.add("mode", "is not a solve mode");
+            pb::SolveMode::FromScratch
+        }
+    };
     if request.base_version < 0 {
         violations.add("base_version", "must not be negative");
     }
@@ -334,6 +342,12 @@ async fn run(
     let outcome = loop {
         tokio::select! {
             result = &mut worker => break result,
+            // A client that closes the stream of a solve it did not detach stops it at once, not
+            // at the next progress tick (which may be a minute away).
+            _ = sender.closed(), if !detached && !cancelled_by_client => {
+                cancelled_by_client = true;
+                cancel.store(true, Ordering::Relaxed);
+            }
             _ = heartbeat.tick() => {
                 record(&mut solve, *progress.borrow());
                 if repo::solve_cancel_requested(store.connection(), solve.id).await.unwrap_or(false) {

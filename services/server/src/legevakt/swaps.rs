@@ -252,6 +252,11 @@ pub(super) async fn list(
     if plan.is_none() && district.is_none() {
         violations.add("plan_id", "give a plan_id or a district_id");
     }
+    for (index, state) in request.states.iter().enumerate() {
+        if !pb::ShiftSwapState::try_from(*state).is_ok_and(|state| state != pb::ShiftSwapState::Unspecified) {
+            violations.add(format!("states[{index}]"), "is not a swap state");
+        }
+    }
     violations.finish()?;
     let plan_ids = match (plan, district) {
         (Some(plan), _) => vec![plan],
@@ -378,6 +383,8 @@ pub(super) async fn act<M: prost::Message>(
     // Only an approval publishes the swapped roster.
     let applied = applied.filter(|_| action == Action::Approve);
     let note = request.note.clone();
+    let (sets_claimant, sets_decision_note) =
+        (action == Action::Claim, matches!(action, Action::Approve | Action::Reject));
     let saved = idempotency::run(&service.store, method, &request.request_id, message, |tx| {
         Box::pin(async move {
             let current = repo::lock_swap(tx, swap.id, expected).await?;
@@ -389,6 +396,14 @@ pub(super) async fn act<M: prost::Message>(
             }
             let mut swap = swap;
             swap.version = current.version;
+            // What this action does not set is taken from the row as locked: a cancel read before
+            // a concurrent claim must not erase the claimant.
+            if !sets_claimant {
+                swap.claimant_staff_member_id = current.claimant_staff_member_id;
+            }
+            if !sets_decision_note {
+                swap.decision_note = current.decision_note.clone();
+            }
             if let Some(Applied { published_version: published, roster, evaluated, shift_types }) = applied {
                 let plan = repo::lock_plan(tx, swap.plan_id, None).await?;
                 repo::lock_district(tx, plan.district_id, None).await?;
