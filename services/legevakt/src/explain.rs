@@ -148,6 +148,11 @@ pub struct Violation {
     pub shift_id: Option<String>,
     /// A human-readable explanation, e.g. "7 h rest after N on 2026-03-28, 8 h required".
     pub message: String,
+    /// For a hard rule, how far beyond it the roster is: shifts (nights, weekends, days in a run)
+    /// over a limit, people below a minimum; 1 for a rule simply broken. 0 for soft constraints,
+    /// whose cost says as much. An edit that takes someone further over a limit they were already
+    /// over adds to it ([`validate_edits`]).
+    pub excess: u32,
 }
 
 impl Violation {
@@ -165,7 +170,13 @@ impl Violation {
             date: occurrence.map(|occurrence| occurrence.date),
             shift_id: occurrence.map(|occurrence| occurrence.id.clone()),
             message,
+            excess: 1,
         }
+    }
+
+    /// The violation `excess` beyond its rule (see [`Violation::excess`]).
+    fn beyond(self, excess: u32) -> Self {
+        Violation { excess, ..self }
     }
 
     /// The identity of the violation without its cost and message (for "added by an edit").
@@ -790,38 +801,47 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
         if let Some(max) = limits.max_shifts_per_period
             && count > max
         {
-            violations.push(Violation::hard(
-                ConstraintKind::MaxShifts,
-                id,
-                None,
-                format!("{count} shifts in the period, at most {max}"),
-            ));
+            violations.push(
+                Violation::hard(
+                    ConstraintKind::MaxShifts,
+                    id,
+                    None,
+                    format!("{count} shifts in the period, at most {max}"),
+                )
+                .beyond(count - max),
+            );
         }
         let nights = shifts.iter().filter(|shift| shift.category == ShiftCategory::Night).count() as u32;
         if let Some(max) = limits.max_night_shifts_per_period
             && nights > max
         {
-            violations.push(Violation::hard(
-                ConstraintKind::MaxNightShifts,
-                id,
-                None,
-                format!("{nights} night shifts in the period, at most {max}"),
-            ));
+            violations.push(
+                Violation::hard(
+                    ConstraintKind::MaxNightShifts,
+                    id,
+                    None,
+                    format!("{nights} night shifts in the period, at most {max}"),
+                )
+                .beyond(nights - max),
+            );
         }
         let weekends = weekends_worked(shifts);
         if let Some(max) = limits.max_weekends_per_period
             && weekends.len() as u32 > max
         {
-            violations.push(Violation::hard(
-                ConstraintKind::MaxWeekends,
-                id,
-                None,
-                format!(
-                    "{} weekends on duty in the period (from {}), at most {max}",
-                    weekends.len(),
-                    weekends.iter().map(NaiveDate::to_string).collect::<Vec<_>>().join(", ")
-                ),
-            ));
+            violations.push(
+                Violation::hard(
+                    ConstraintKind::MaxWeekends,
+                    id,
+                    None,
+                    format!(
+                        "{} weekends on duty in the period (from {}), at most {max}",
+                        weekends.len(),
+                        weekends.iter().map(NaiveDate::to_string).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .beyond(weekends.len() as u32 - max),
+            );
         }
         if let Some(max) = limits.max_consecutive_shifts {
             for (first_date, run) in consecutive_runs(shifts) {
@@ -829,6 +849,7 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
                     violations.push(Violation {
                         kind: ConstraintKind::MaxConsecutiveShifts,
                         hard: true,
+                        excess: run - max,
                         cost: 0,
                         staff_id: id,
                         date: Some(first_date),
@@ -900,15 +921,18 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
     for occurrence in occurrences.values() {
         let assigned = on_shift.get(occurrence.id.as_str()).map_or(0, Vec::len) as u32;
         if assigned < occurrence.min {
-            violations.push(Violation::hard(
-                ConstraintKind::CoverBelowMinimum,
-                None,
-                Some(occurrence),
-                format!(
-                    "{} of minimum {} on {} on {}",
-                    assigned, occurrence.min, occurrence.code, occurrence.date
-                ),
-            ));
+            violations.push(
+                Violation::hard(
+                    ConstraintKind::CoverBelowMinimum,
+                    None,
+                    Some(occurrence),
+                    format!(
+                        "{} of minimum {} on {} on {}",
+                        assigned, occurrence.min, occurrence.code, occurrence.date
+                    ),
+                )
+                .beyond(occurrence.min - assigned),
+            );
         }
         let below = occurrence.preferred.saturating_sub(assigned);
         let cost = i64::from(below) * i64::from(weights.cover_below_preferred);
@@ -916,6 +940,7 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
             violations.push(Violation {
                 kind: ConstraintKind::CoverBelowPreferred,
                 hard: false,
+                excess: 0,
                 cost,
                 staff_id: None,
                 date: Some(occurrence.date),
@@ -932,6 +957,7 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
             violations.push(Violation {
                 kind: ConstraintKind::CoverAbovePreferred,
                 hard: false,
+                excess: 0,
                 cost,
                 staff_id: None,
                 date: Some(occurrence.date),
@@ -985,6 +1011,7 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
         violations.push(Violation {
             kind,
             hard: false,
+            excess: 0,
             cost,
             staff_id: Some(request.staff_id),
             date: Some(request.date),
@@ -1010,6 +1037,7 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
             violations.push(Violation {
                 kind: ConstraintKind::ChangeFromPublished,
                 hard: false,
+                excess: 0,
                 cost,
                 staff_id: Some(published.staff_id),
                 date: Some(published.date),
@@ -1030,6 +1058,7 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
             violations.push(Violation {
                 kind: ConstraintKind::ChangeFromPublished,
                 hard: false,
+                excess: 0,
                 cost,
                 staff_id: Some(assignment.staff_id),
                 date: Some(assignment.date),
@@ -1063,6 +1092,7 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
             violations.push(Violation {
                 kind: ConstraintKind::Fairness,
                 hard: false,
+                excess: 0,
                 cost,
                 staff_id: Some(member.id),
                 date: None,
@@ -1366,20 +1396,22 @@ pub fn validate_edits(
     let assignments = apply_edits(input, base, edits)?;
     let after = explain(input, &assignments)?;
     let mut previous: HashMap<_, i64> = HashMap::new();
-    let mut previous_counts: HashMap<_, usize> = HashMap::new();
+    let mut previous_excess: HashMap<_, u64> = HashMap::new();
     for violation in &before.violations {
         *previous.entry(violation.key()).or_insert(0) += violation.cost;
-        *previous_counts.entry(violation.key()).or_insert(0) += 1;
+        *previous_excess.entry(violation.key()).or_insert(0) += u64::from(violation.excess);
     }
     let mut added_hard_violations = Vec::new();
     let mut added_soft_violations = Vec::new();
-    let mut seen_counts: HashMap<_, usize> = HashMap::new();
+    // A hard violation is added when its rule is broken further than before: more violations of
+    // the same identity, or the same one further beyond its limit.
+    let mut seen_excess: HashMap<_, u64> = HashMap::new();
     for violation in &after.violations {
         let key = violation.key();
-        let seen = seen_counts.entry(key.clone()).or_insert(0);
-        *seen += 1;
+        let seen = seen_excess.entry(key.clone()).or_insert(0);
+        *seen += u64::from(violation.excess);
         if violation.hard {
-            if *seen > previous_counts.get(&key).copied().unwrap_or(0) {
+            if *seen > previous_excess.get(&key).copied().unwrap_or(0) {
                 added_hard_violations.push(violation.clone());
             }
         } else if violation.cost > previous.get(&key).copied().unwrap_or(0) {

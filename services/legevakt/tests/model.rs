@@ -393,6 +393,46 @@ fn edits_and_swaps_report_what_they_add() {
     assert!(validate_edits(&input, &roster, &wrong).is_err());
 }
 
+/// A roster published with an acknowledged violation has a doctor over the shift limit. Handing
+/// her one more shift takes her further over it: that is a hard violation the hand-over adds,
+/// though one of the same kind was there before. Taking a shift off her adds none.
+#[test]
+fn going_further_over_a_limit_is_a_violation_an_edit_adds() {
+    let staff = (1..=3).map(|n| doctor(n, "Lege", &format!("Nummer{n}"), true)).collect();
+    let mut input = plan(day(0), day(6), staff);
+    input.staff[0].limits.max_shifts_per_period = Some(1);
+    for offset in 0..7 {
+        input.cover.push(cover(day(offset), "D", 1, 1));
+    }
+    let roster: Vec<Assignment> = (0..7)
+        .map(|offset| {
+            assign(
+                day(offset),
+                "D",
+                id(if offset < 2 {
+                    1
+                } else if offset < 5 {
+                    2
+                } else {
+                    3
+                }),
+            )
+        })
+        .collect();
+    let before = explain(&input, &roster).unwrap();
+    let over: Vec<_> = before.of_kind(ConstraintKind::MaxShifts).collect();
+    assert_eq!((over.len(), over[0].excess), (1, 1), "two shifts against a limit of one");
+
+    let further = hand_over((day(2), "D"), id(2), id(1));
+    let outcome = validate_edits(&input, &roster, &further).unwrap();
+    let added: Vec<_> = outcome.added_hard_for(&[id(1), id(2)]);
+    assert_eq!(added.len(), 1, "{added:?}");
+    assert_eq!((added[0].kind, added[0].excess), (ConstraintKind::MaxShifts, 2));
+
+    let relief = hand_over((day(1), "D"), id(1), id(3));
+    assert!(validate_edits(&input, &roster, &relief).unwrap().added_hard_for(&[id(1), id(3)]).is_empty());
+}
+
 #[test]
 fn nurses_have_their_own_fairness_pool() {
     let mut input = plan(

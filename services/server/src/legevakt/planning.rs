@@ -1,6 +1,8 @@
 //! The bridge between stored plans and the pure planning crate: builds the `PlanInput` of a loaded
 //! plan, and turns explanations, totals and exports into messages.
 
+use std::collections::HashMap;
+
 use allmenn_legevakt::plan as lp;
 use allmenn_proto::v1 as pb;
 use allmenn_store::{entity::legevakt::shift_type, legevakt::AssignmentRow};
@@ -262,13 +264,40 @@ pub(super) struct Evaluated {
     pub(super) fairness: pb::FairnessSummary,
 }
 
-/// The violations of `after` that `before` did not have (by kind, person, day and shift).
+/// The violations `after` adds to `before`, judged as [`allmenn_legevakt::explain::validate_edits`]
+/// judges them (by kind, person, day and shift): a hard rule broken further (more violations of
+/// the same identity, or one further beyond its limit), a soft constraint costing more.
 pub(super) fn added_violations(before: &Evaluated, after: &Evaluated) -> Vec<pb::ConstraintViolation> {
     let key = |violation: &pb::ConstraintViolation| {
-        (violation.kind, violation.staff_member_id.clone(), violation.date, violation.shift_id.clone())
+        (
+            violation.kind,
+            violation.staff_member_id.clone(),
+            violation.date.map(|date| (date.year, date.month, date.day)),
+            violation.shift_id.clone(),
+        )
     };
-    let known: Vec<_> = before.violations.iter().map(key).collect();
-    after.violations.iter().filter(|violation| !known.contains(&key(violation))).cloned().collect()
+    let mut previous: HashMap<_, (i64, i64)> = HashMap::new();
+    for violation in &before.violations {
+        let entry = previous.entry(key(violation)).or_default();
+        entry.0 += violation.cost;
+        entry.1 += i64::from(violation.excess);
+    }
+    let mut seen_excess: HashMap<_, i64> = HashMap::new();
+    after
+        .violations
+        .iter()
+        .filter(|violation| {
+            let (cost_before, excess_before) = previous.get(&key(violation)).copied().unwrap_or_default();
+            if violation.hard {
+                let seen = seen_excess.entry(key(violation)).or_default();
+                *seen += i64::from(violation.excess);
+                *seen > excess_before
+            } else {
+                violation.cost > cost_before
+            }
+        })
+        .cloned()
+        .collect()
 }
 
 #[allow(dead_code, reason = "ids are parsed where the planning crate reports them as strings")]
@@ -297,6 +326,7 @@ fn violation_message(violation: &allmenn_legevakt::explain::Violation) -> pb::Co
         date: violation.date.map(crate::convert::to_date),
         shift_id: violation.shift_id.clone().unwrap_or_default(),
         message: violation.message.clone(),
+        excess: i32::try_from(violation.excess).unwrap_or(i32::MAX),
     }
 }
 
@@ -444,4 +474,45 @@ pub(super) fn export(
 /// Exposed for the solve module.
 pub(super) fn plan_error(error: lp::PlanError) -> ApiError {
     planning_error(error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn violation(kind: pb::ConstraintKind, hard: bool, cost: i64, excess: i32) -> pb::ConstraintViolation {
+        pb::ConstraintViolation {
+            kind: kind.into(),
+            hard,
+            cost,
+            staff_member_id: "lege-1".into(),
+            excess,
+            ..Default::default()
+        }
+    }
+
+    fn evaluated(violations: Vec<pb::ConstraintViolation>) -> Evaluated {
+        Evaluated { violations, ..Evaluated::default() }
+    }
+
+    /// Already over a limit, further over it: added. A soft constraint costing more: added. The
+    /// same as before, or less: not.
+    #[test]
+    fn a_rule_broken_further_is_added() {
+        let before = evaluated(vec![
+            violation(pb::ConstraintKind::MaxShifts, true, 0, 1),
+            violation(pb::ConstraintKind::Fairness, false, 40, 0),
+        ]);
+        let further = evaluated(vec![
+            violation(pb::ConstraintKind::MaxShifts, true, 0, 2),
+            violation(pb::ConstraintKind::Fairness, false, 90, 0),
+        ]);
+        let added = added_violations(&before, &further);
+        assert_eq!(added.len(), 2);
+        let same = evaluated(vec![
+            violation(pb::ConstraintKind::MaxShifts, true, 0, 1),
+            violation(pb::ConstraintKind::Fairness, false, 10, 0),
+        ]);
+        assert!(added_violations(&before, &same).is_empty());
+    }
 }
