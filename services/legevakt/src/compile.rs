@@ -426,14 +426,30 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
             }
             for (shift, shift_type) in types.iter().enumerate() {
                 let slot = slots[day][shift];
-                let exempt = match &restriction {
-                    explain::DayExemption::Partial { categories, .. } => {
-                        explain::categories_of(shift_type.category, slot.start, slot.end)
-                            .iter()
-                            .any(|c| categories.contains(c))
-                    }
-                    _ => false,
+                // A shift holding later dates (a weekend block) is judged on each of them, as
+                // explain judges it.
+                let held: Vec<NaiveDate> = date
+                    .iter_days()
+                    .take_while(|held| *held <= crate::plan::last_local_date_held(*date, slot.end))
+                    .collect();
+                let (restriction, off_staff_later) = if held.len() > 1 {
+                    (
+                        explain::exemption_while(input, member, &held),
+                        held.iter().any(|held| !member.on_staff(*held)),
+                    )
+                } else {
+                    (restriction.clone(), false)
                 };
+                let exempt = off_staff_later
+                    || match &restriction {
+                        explain::DayExemption::Full { .. } => true,
+                        explain::DayExemption::Partial { categories, .. } => {
+                            explain::categories_of(shift_type.category, slot.start, slot.end)
+                                .iter()
+                                .any(|c| categories.contains(c))
+                        }
+                        explain::DayExemption::None => false,
+                    };
                 let unavailable =
                     member.unavailability.iter().any(|span| span.overlaps(slot.start, slot.end))
                         || member.held_elsewhere.iter().any(|held| {

@@ -360,6 +360,34 @@ pub fn exemption_on(input: &PlanInput, member: &StaffMember, date: NaiveDate) ->
     }
 }
 
+/// The combined exemption of `member` over `dates`, the dates a shift holds (from its start date
+/// to the date it ends): a full exemption on any of them wins, partial ones add up. A weekend
+/// block from Friday is exempt when the exemption begins on the Saturday.
+pub fn exemption_while(input: &PlanInput, member: &StaffMember, dates: &[NaiveDate]) -> DayExemption {
+    let mut categories = BTreeSet::new();
+    let mut reasons = BTreeSet::new();
+    for (index, &date) in dates.iter().enumerate() {
+        match exemption_on(input, member, date) {
+            DayExemption::None => {}
+            DayExemption::Full { reason } if index == 0 => return DayExemption::Full { reason },
+            DayExemption::Full { reason } => {
+                return DayExemption::Full { reason: format!("{reason}, on {date}") };
+            }
+            DayExemption::Partial { categories: on_date, reason } => {
+                categories.extend(on_date);
+                reasons.insert(reason);
+            }
+        }
+    }
+    if categories.is_empty() {
+        return DayExemption::None;
+    }
+    DayExemption::Partial {
+        categories: categories.into_iter().collect(),
+        reason: reasons.into_iter().collect::<Vec<_>>().join(", "),
+    }
+}
+
 /// The categories a shift of `category` from `start` to `end` counts as for exemptions, by the
 /// clock rather than by its start date: its own; night when it holds any time between midnight and
 /// 06:00, so that "no nights" also keeps a person off an overnight weekend block or a 24-hour
@@ -601,12 +629,15 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
         let id = Some(member.id);
         for occurrence in shifts {
             let shift_type = input.shift_type(&occurrence.code).expect("occurrences have known codes");
-            if !member.on_staff(occurrence.date) {
+            // Every date the shift holds counts: a weekend block from Friday is off the staff
+            // when the person's period ends on that Friday.
+            let held = occurrence.local_dates();
+            if let Some(off) = held.iter().find(|date| !member.on_staff(**date)) {
                 violations.push(Violation::hard(
                     ConstraintKind::NotOnStaff,
                     id,
                     Some(occurrence),
-                    format!("not on the staff on {}", occurrence.date),
+                    format!("not on the staff on {off}"),
                 ));
             }
             let qualified = match occurrence.role {
@@ -635,7 +666,7 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
                     format!("{why}: {} on {}", occurrence.code, occurrence.date),
                 ));
             }
-            match exemption_on(input, member, occurrence.date) {
+            match exemption_while(input, member, &held) {
                 DayExemption::None => {}
                 DayExemption::Full { reason } => violations.push(Violation::hard(
                     ConstraintKind::Exempt,

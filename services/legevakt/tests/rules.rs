@@ -264,6 +264,48 @@ fn exemptions_judge_a_shift_by_the_hours_it_holds() {
     }
 }
 
+/// A weekend block from Friday holds Saturday and Sunday: an exemption that begins on the Saturday,
+/// or a period on the staff that ends on the Friday, keeps the doctor off it, in explain and in the
+/// model alike. A day shift on the Friday is still theirs to take.
+#[test]
+fn a_shift_is_judged_on_every_date_it_holds() {
+    let friday = days_after_monday(4);
+    let saturday = days_after_monday(5);
+    let from_saturday = Exemption {
+        id: id(100),
+        reason: ExemptionReason::Health,
+        categories: Vec::new(),
+        valid_from: saturday,
+        valid_to: None,
+    };
+    let staff = vec![
+        StaffMember { exemptions: vec![from_saturday], ..doctor(1, "Ola", "Nordmann", true) },
+        StaffMember { valid_to: Some(friday), ..doctor(2, "Kari", "Hansen", true) },
+    ];
+    let mut input = plan(monday(), days_after_monday(6), staff);
+    input.shift_types.push(shift_type(
+        "HELG",
+        "Helgevakt",
+        time(15, 30),
+        64 * 60 + 30,
+        ShiftCategory::Weekend,
+        ShiftMode::OnCall,
+        ShiftRole::Doctor,
+    ));
+    let compiled = compile(&input).unwrap();
+    let helg = compiled.shift_index("HELG").unwrap();
+    let day_shift = compiled.shift_index("D").unwrap();
+    for (person, kind) in [(1, ConstraintKind::Exempt), (2, ConstraintKind::NotOnStaff)] {
+        let block = vec![assign(friday, "HELG", id(person))];
+        assert_eq!(hard_kinds(&explain(&input, &block).unwrap()), vec![kind], "doctor {person}");
+        let employee = &compiled.model().employees()[person as usize - 1];
+        assert!(employee.unavailable.contains(&(4, helg)), "doctor {person}: the model closes the block");
+        assert!(!employee.unavailable.contains(&(4, day_shift)) && !employee.days_off.contains(&4));
+        let friday_day = vec![assign(friday, "D", id(person))];
+        assert!(hard_kinds(&explain(&input, &friday_day).unwrap()).is_empty(), "doctor {person}");
+    }
+}
+
 #[test]
 fn a_doctor_aged_60_or_more_is_exempt() {
     let member = StaffMember { birth_date: Some(date(1966, 3, 3)), ..doctor(1, "Arne", "Eldre", true) };
