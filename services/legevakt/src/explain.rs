@@ -388,10 +388,15 @@ pub fn exemption_while(input: &PlanInput, member: &StaffMember, dates: &[NaiveDa
     }
 }
 
+/// Hours of the evening every legevakt evening shift holds (research.md §3.5: evenings run from
+/// 15:30 or 16 to 22 or 23): a shift holding any of them is an evening shift for exemptions.
+const EVENING_CORE: (u32, u32) = (18, 22);
+
 /// The categories a shift of `category` from `start` to `end` counts as for exemptions, by the
 /// clock rather than by its start date: its own; night when it holds any time between midnight and
 /// 06:00, so that "no nights" also keeps a person off an overnight weekend block or a 24-hour
-/// bakvakt; weekend when at least half of it lies in a weekend (Friday 15:30 to Monday 08:00, as
+/// bakvakt; evening when it holds any time between 18:00 and 22:00, so that "no evenings" (care
+/// duties) does too, while a day shift to 16:00 and a night from 23:00 are not evenings; weekend when at least half of it lies in a weekend (Friday 15:30 to Monday 08:00, as
 /// for fairness points), so a Friday evening is a weekend shift and a Friday day shift is not;
 /// holiday when at least half of it lies on a public holiday, so a night from Christmas Eve is a
 /// holiday shift and one from 2. juledag is not.
@@ -422,6 +427,21 @@ pub fn categories_of(
         .any(|(from, to)| from < end && start < to);
     if holds_a_night {
         add(ShiftCategory::Night);
+    }
+    let core_evening = |date: NaiveDate| {
+        let at = |hour| {
+            NaiveTime::from_hms_opt(hour, 0, 0)
+                .and_then(|time| allmenn_domain::shift_time::oslo_instant(date.and_time(time)))
+        };
+        at(EVENING_CORE.0).zip(at(EVENING_CORE.1))
+    };
+    let holds_an_evening = first
+        .iter_days()
+        .take_while(|date| *date <= last)
+        .filter_map(core_evening)
+        .any(|(from, to)| from < end && start < to);
+    if holds_an_evening {
+        add(ShiftCategory::Evening);
     }
     if legevakt_weekend_of(start, end).is_some() {
         add(ShiftCategory::Weekend);

@@ -254,6 +254,17 @@ fn exemptions_judge_a_shift_by_the_hours_it_holds() {
         let kinds = hard_kinds(&explain(&input, &input.assignments).unwrap());
         assert_eq!(kinds.contains(&ConstraintKind::Exempt), exempt, "{code}: {kinds:?}");
     }
+    // "No evenings" keeps the doctor off every shift holding the evening: the block, the 24-hour
+    // bakvakt and the evening itself, not the day shift to 16:00 or the night from 23:00.
+    input.staff = vec![exempt_from(vec![ShiftCategory::Evening])];
+    let compiled = compile(&input).unwrap();
+    for (code, exempt) in [("HELG", true), ("BV", true), ("K", true), ("D", false), ("N", false)] {
+        input.assignments = vec![assign(friday, code, id(1))];
+        let kinds = hard_kinds(&explain(&input, &input.assignments).unwrap());
+        assert_eq!(kinds.contains(&ConstraintKind::Exempt), exempt, "{code}: {kinds:?}");
+        let shift = compiled.shift_index(code).unwrap();
+        assert_eq!(compiled.model().employees()[0].unavailable.contains(&(4, shift)), exempt, "{code}");
+    }
     // A night from Christmas Eve is mostly 1. juledag: a holiday shift; one from 2. juledag is not.
     let mut input =
         one_doctor_plan(exempt_from(vec![ShiftCategory::Holiday]), date(2026, 12, 21), date(2026, 12, 27));
