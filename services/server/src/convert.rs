@@ -147,6 +147,49 @@ pub fn offset_page<T>(
     (page, token)
 }
 
+const KEY_TOKEN_PREFIX: &str = "key.";
+
+/// A position in a list ordered by a key unique per item, ascending (newest first: the negated
+/// creation time, then the id).
+pub type PageKey = (i64, u128);
+
+/// One page of a list ordered by `key` ascending. The token names the last key given and the next
+/// page starts after it, so that items added or gone meanwhile neither repeat on the next page nor
+/// hide others, as they would with offsets in a newest-first list, whose new items come first.
+pub fn keyed_page<T>(
+    violations: &mut Violations,
+    items: Vec<T>,
+    requested_size: i32,
+    page_token: &str,
+    key: impl Fn(&T) -> PageKey,
+) -> (Vec<T>, String) {
+    let size = usize::try_from(page_size(violations, requested_size, 100, 1000)).unwrap_or(100);
+    let after = if page_token.is_empty() {
+        None
+    } else {
+        let parsed = page_token.strip_prefix(KEY_TOKEN_PREFIX).and_then(|key| {
+            let (first, second) = key.split_once('.')?;
+            Some((first.parse::<i64>().ok()?, u128::from_str_radix(second, 16).ok()?))
+        });
+        if parsed.is_none() {
+            violations.add("page_token", "is not a token this service issued");
+        }
+        parsed
+    };
+    let mut page: Vec<T> =
+        items.into_iter().filter(|item| after.is_none_or(|after| key(item) > after)).collect();
+    let more = page.len() > size;
+    page.truncate(size);
+    let token = match page.last() {
+        Some(last) if more => {
+            let (first, second) = key(last);
+            format!("{KEY_TOKEN_PREFIX}{first}.{second:x}")
+        }
+        _ => String::new(),
+    };
+    (page, token)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +221,23 @@ mod tests {
         assert_eq!(page_size(&mut violations, 5000, 100, 1000), 1000);
         assert!(violations.is_empty());
         page_size(&mut violations, -1, 100, 1000);
+        assert!(!violations.is_empty());
+    }
+
+    /// A newest-first list paged by key: an item added at the front between two pages neither
+    /// repeats the first page's last item nor hides one, and a foreign token is refused.
+    #[test]
+    fn keyed_pages_hold_when_items_arrive_meanwhile() {
+        let key = |item: &i64| (-*item, 0);
+        let mut violations = Violations::new();
+        let (first, token) = keyed_page(&mut violations, vec![5, 4, 3, 2, 1], 2, "", key);
+        assert_eq!(first, vec![5, 4]);
+        let (second, token) = keyed_page(&mut violations, vec![7, 6, 5, 4, 3, 2, 1], 2, &token, key);
+        assert_eq!(second, vec![3, 2]);
+        let (third, token) = keyed_page(&mut violations, vec![7, 6, 5, 4, 3, 2, 1], 2, &token, key);
+        assert_eq!((third, token.as_str()), (vec![1], ""));
+        assert!(violations.is_empty());
+        keyed_page(&mut violations, vec![1], 2, "offset.3", key);
         assert!(!violations.is_empty());
     }
 

@@ -854,8 +854,13 @@ impl LegevaktService for Legevakt {
         repo::get_plan(self.store.connection(), plan_id).await.map_err(ApiError::from)?;
         let versions = repo::list_versions(self.store.connection(), plan_id).await.map_err(ApiError::from)?;
         let mut violations = Violations::new();
-        let (page, next_page_token) =
-            common::offset_page(&mut violations, versions, request.page_size, &request.page_token);
+        let (page, next_page_token) = common::keyed_page(
+            &mut violations,
+            versions,
+            request.page_size,
+            &request.page_token,
+            |version| (-i64::from(version.version), 0),
+        );
         violations.finish()?;
         Ok(Response::new(pb::ListShiftPlanVersionsResponse {
             versions: page.iter().map(lv::version_message).collect(),

@@ -287,7 +287,9 @@ pub(super) async fn list(
         .collect();
     let mut violations = Violations::new();
     let (page, next_page_token) =
-        common::offset_page(&mut violations, swaps, request.page_size, &request.page_token);
+        common::keyed_page(&mut violations, swaps, request.page_size, &request.page_token, |swap| {
+            (-swap.created_at.timestamp_micros(), swap.id.as_u128())
+        });
     violations.finish()?;
     Ok(pb::ListShiftSwapsResponse {
         swaps: page.iter().map(|swap| lv::swap_message(swap, Vec::new())).collect(),
