@@ -24,6 +24,7 @@ on_both_databases!(
     a_list_without_a_permanent_gp_answers_with_its_single_vikar,
     concurrent_enrolments_never_exceed_the_ceiling,
     capabilities_not_yet_built_answer_unimplemented,
+    a_contracts_last_day_is_inclusive,
 );
 
 fn status(result: Result<impl Sized, tonic::Status>) -> ClientError {
@@ -324,7 +325,6 @@ async fn bad_input_names_every_field(server: &TestServer) {
             "contract.ceiling",
             "contract.kommune_number",
             "contract.office_organization_number",
-            "contract.status",
             "contract.valid_to"
         ]
     );
@@ -344,6 +344,26 @@ async fn unknown_ids_are_not_found(server: &TestServer) {
     let error = status(client.patient_lists.enrol_patient(enrolment(&person(3, 1990), &contract_id)).await);
     assert_eq!(error.code(), Some(Code::NotFound));
     assert_eq!(error.reason(), Some("RESIDENT_NOT_FOUND"));
+    // The look-up answers an unregistered number as it answers a resident on no list: it does not
+    // tell whether a personal number is registered.
+    let error = status(
+        client
+            .patient_lists
+            .get_patient_gp(pb::GetPatientGpRequest { person_id: person(3, 1990), as_of: None })
+            .await,
+    );
+    assert_eq!((error.code(), error.reason()), (Some(Code::NotFound), Some("NO_LIST_ON_DATE")));
+    // An instant beyond the years a timestamp may have is refused, not a panic.
+    let error = status(
+        client
+            .patient_lists
+            .get_patient_gp(pb::GetPatientGpRequest {
+                person_id: person(3, 1990),
+                as_of: Some(prost_types::Timestamp { seconds: 8_210_266_876_799, nanos: 0 }),
+            })
+            .await,
+    );
+    assert_eq!(error.code(), Some(Code::InvalidArgument));
 
     let error = status(client.patient_lists.get_gp(pb::GetGpRequest { hpr_number: "9999999".into() }).await);
     assert_eq!(error.code(), Some(Code::NotFound));
@@ -463,6 +483,22 @@ async fn a_retried_request_returns_the_first_result(server: &TestServer) {
     let retry = client.patient_lists.enrol_patient(request.clone()).await.unwrap().into_inner();
     assert_eq!(first, retry);
     assert_eq!(contract(&mut client, &contract_id).await.patient_count, 1);
+
+    // A request sent twice at once (a hedged call): the copy that waited on the first's locks
+    // answers as the first did, not ALREADY_ON_LIST for its own enrolment.
+    for round in 0..6u16 {
+        let patient = person(40 + round, 1993);
+        resident(&mut client, &patient, &format!("h{}", 40 + round)).await;
+        let mut request = enrolment(&patient, &contract_id);
+        request.request_id = uuid::Uuid::now_v7().to_string();
+        let (mut one, mut other) = (client.clone(), client.clone());
+        let (a, b) = tokio::join!(
+            one.patient_lists.enrol_patient(request.clone()),
+            other.patient_lists.enrol_patient(request.clone()),
+        );
+        assert_eq!(a.unwrap().into_inner(), b.unwrap().into_inner(), "round {round}");
+    }
+    assert_eq!(contract(&mut client, &contract_id).await.patient_count, 7);
 
     // The same id with a different request is refused rather than silently answered.
     request.effective_date = Some(date(2026, 2, 1));
@@ -617,4 +653,57 @@ async fn capabilities_not_yet_built_answer_unimplemented(server: &TestServer) {
     assert_eq!(teams.expect_err("not built yet").code(), Code::Unimplemented);
     let change = client.patient_lists.change_gp(pb::ChangeGpRequest::default()).await;
     assert_eq!(change.expect_err("not built yet").code(), Code::Unimplemented);
+}
+
+/// `valid_to` is the last day, inclusive, as the API says: a patient may join on a contract's last
+/// day but not the day after, a fastlege's period may be a single day, and the last day reads back
+/// as given. A contract created without a status is open.
+async fn a_contracts_last_day_is_inclusive(server: &TestServer) {
+    let Fixture { mut client, .. } = fixture(server, 10, pb::ListStatus::Open).await;
+    let ending = client
+        .patient_lists
+        .create_list_contract(pb::CreateListContractRequest {
+            request_id: String::new(),
+            contract: Some(pb::ListContract {
+                office_organization_number: organisation(1),
+                kommune_number: "3901".into(),
+                ceiling: 10,
+                valid_from: Some(date(2027, 1, 1)),
+                valid_to: Some(date(2027, 12, 31)),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(ending.valid_to, Some(date(2027, 12, 31)));
+    assert_eq!(ending.status, pb::ListStatus::Open as i32);
+    let one_day = client
+        .patient_lists
+        .create_doctor_period(pb::CreateDoctorPeriodRequest {
+            request_id: String::new(),
+            period: Some(pb::DoctorPeriod {
+                contract_id: ending.id.clone(),
+                hpr_number: "9100001".into(),
+                relationship: pb::DoctorRelationship::Fastlege.into(),
+                valid_from: Some(date(2027, 12, 31)),
+                valid_to: Some(date(2027, 12, 31)),
+                ..Default::default()
+            }),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(one_day.valid_to, Some(date(2027, 12, 31)));
+
+    let (last_day, day_after) = (person(60, 1985), person(61, 1985));
+    resident(&mut client, &last_day, "h60").await;
+    resident(&mut client, &day_after, "h61").await;
+    let mut request = enrolment(&last_day, &ending.id);
+    request.effective_date = Some(date(2027, 12, 31));
+    client.patient_lists.enrol_patient(request).await.expect("the last day is inside the contract");
+    let mut request = enrolment(&day_after, &ending.id);
+    request.effective_date = Some(date(2028, 1, 1));
+    let refused = status(client.patient_lists.enrol_patient(request).await);
+    assert_eq!(refused.reason(), Some("CONTRACT_NOT_VALID"));
 }

@@ -41,16 +41,22 @@ pub fn to_timestamp(value: DateTime<Utc>) -> prost_types::Timestamp {
     }
 }
 
-/// `google.protobuf.Timestamp` → instant.
+/// `google.protobuf.Timestamp` → instant; `None` with a violation outside 0001-01-01 to 9999-12-31
+/// (UTC), the range the Timestamp message allows. Chrono reaches further, where converting to
+/// Norwegian time panics.
 pub fn timestamp(
     violations: &mut Violations,
     field: &str,
     value: &prost_types::Timestamp,
 ) -> Option<DateTime<Utc>> {
-    let parsed =
-        u32::try_from(value.nanos).ok().and_then(|nanos| DateTime::from_timestamp(value.seconds, nanos));
+    const FIRST_SECOND: i64 = -62_135_596_800; // 0001-01-01T00:00:00Z
+    const LAST_SECOND: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
+    let parsed = u32::try_from(value.nanos)
+        .ok()
+        .filter(|_| (FIRST_SECOND..=LAST_SECOND).contains(&value.seconds))
+        .and_then(|nanos| DateTime::from_timestamp(value.seconds, nanos));
     if parsed.is_none() {
-        violations.add(field, "is not a valid timestamp");
+        violations.add(field, "is not a valid timestamp (years 1 to 9999)");
     }
     parsed
 }
@@ -212,6 +218,21 @@ mod tests {
         let mut violations = Violations::new();
         let last = pb::Date { year: 9999, month: 12, day: 31 };
         assert_eq!(date(&mut violations, "d", Some(&last)), NaiveDate::from_ymd_opt(9999, 12, 31));
+    }
+
+    #[test]
+    fn timestamps_outside_years_1_to_9999_are_refused() {
+        let mut violations = Violations::new();
+        let last = prost_types::Timestamp { seconds: 253_402_300_799, nanos: 0 };
+        assert!(timestamp(&mut violations, "t", &last).is_some());
+        let first = prost_types::Timestamp { seconds: -62_135_596_800, nanos: 0 };
+        assert!(timestamp(&mut violations, "t", &first).is_some());
+        assert!(violations.is_empty());
+        for seconds in [253_402_300_800, 8_210_266_876_799, -62_135_596_801] {
+            let mut violations = Violations::new();
+            assert!(timestamp(&mut violations, "t", &prost_types::Timestamp { seconds, nanos: 0 }).is_none());
+            assert!(!violations.is_empty(), "{seconds}");
+        }
     }
 
     #[test]

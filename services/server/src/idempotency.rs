@@ -42,7 +42,21 @@ where
     if let Some(stored) = idempotency::stored_response(&transaction, request_id, method, fingerprint).await? {
         return decode(&stored);
     }
-    let response = mutation(&transaction).await?;
+    let response = match mutation(&transaction).await {
+        Ok(response) => response,
+        Err(error) => {
+            // A duplicate sent at the same time may have waited on the first's locks and failed on
+            // what the first did (ALREADY_ON_LIST for its own enrolment): once the first has
+            // committed, answer as it did.
+            drop(transaction);
+            return match idempotency::stored_response(store.connection(), request_id, method, fingerprint)
+                .await
+            {
+                Ok(Some(stored)) => decode(&stored),
+                _ => Err(error),
+            };
+        }
+    };
     match idempotency::record(&transaction, request_id, method, fingerprint, response.encode_to_vec()).await {
         Ok(()) => {
             transaction.commit().await.map_err(StoreError::from_db)?;

@@ -274,20 +274,23 @@ fn new_list_contract(request: &pb::CreateListContractRequest) -> Result<NewListC
         }
     };
     let status = match pb::ListStatus::try_from(contract.status) {
-        Ok(pb::ListStatus::Open) => Some(ListStatus::Open),
+        // Not set: OPEN, as the API says.
+        Ok(pb::ListStatus::Open | pb::ListStatus::Unspecified) => Some(ListStatus::Open),
         Ok(pb::ListStatus::Closed) => Some(ListStatus::Closed),
         _ => {
-            violations.add("contract.status", "must be LIST_STATUS_OPEN or LIST_STATUS_CLOSED");
+            violations.add("contract.status", "is not a list status");
             None
         }
     };
     let valid_from = violations.required("contract.valid_from", contract.valid_from.as_ref());
     let valid_from = convert::date(&mut violations, "contract.valid_from", valid_from);
-    let valid_to = convert::date(&mut violations, "contract.valid_to", contract.valid_to.as_ref());
+    // The API's last day is inclusive; the store keeps the first day after it.
+    let valid_to = convert::date(&mut violations, "contract.valid_to", contract.valid_to.as_ref())
+        .map(|last| last + chrono::Days::new(1));
     if let (Some(from), Some(to)) = (valid_from, valid_to)
         && to <= from
     {
-        violations.add("contract.valid_to", "must be after valid_from");
+        violations.add("contract.valid_to", "must not be before valid_from");
     }
     violations.into_result(|| {
         Some(NewListContract {
@@ -331,11 +334,13 @@ fn new_doctor_period(request: &pb::CreateDoctorPeriodRequest) -> Result<NewDocto
     };
     let valid_from = violations.required("period.valid_from", period.valid_from.as_ref());
     let valid_from = convert::date(&mut violations, "period.valid_from", valid_from);
-    let valid_to = convert::date(&mut violations, "period.valid_to", period.valid_to.as_ref());
+    // The API's last day is inclusive; the store keeps the first day after it.
+    let valid_to = convert::date(&mut violations, "period.valid_to", period.valid_to.as_ref())
+        .map(|last| last + chrono::Days::new(1));
     if let (Some(from), Some(to)) = (valid_from, valid_to)
         && to <= from
     {
-        violations.add("period.valid_to", "must be after valid_from");
+        violations.add("period.valid_to", "must not be before valid_from");
     }
     // Zero is proto3's "not set": a full-time period.
     let working_percentage = match period.working_percentage {
@@ -442,7 +447,7 @@ fn contract_message(view: ContractView) -> pb::ListContract {
         shared_list: contract.shared_list,
         fixed_salary: contract.fixed_salary,
         valid_from: Some(to_date(contract.valid_from)),
-        valid_to: contract.valid_to.map(to_date),
+        valid_to: contract.valid_to.map(last_day_message),
         patient_count: i32::try_from(view.patient_count).unwrap_or(i32::MAX),
         free_places: i32::try_from(free_places).unwrap_or(i32::MAX),
         has_permanent_gp: view.has_permanent_gp,
@@ -469,7 +474,7 @@ fn doctor_period_message(period: entity::doctor_period::Model) -> pb::DoctorPeri
         relationship: relationship_message(DoctorRelationship::from_stored(&period.relationship)).into(),
         substitute_for_hpr_number: period.substitute_for_hpr_number.unwrap_or_default(),
         valid_from: Some(to_date(period.valid_from)),
-        valid_to: period.valid_to.map(to_date),
+        valid_to: period.valid_to.map(last_day_message),
         working_percentage: period.working_percentage,
         ..Default::default()
     }
@@ -498,7 +503,7 @@ fn membership_message(view: MembershipView) -> pb::ListMembership {
         contract_id: membership.contract_id.to_string(),
         person_id: view.person_id.expose_digits().to_owned(),
         valid_from: Some(to_date(membership.valid_from)),
-        valid_to: membership.valid_to.map(to_date),
+        valid_to: membership.valid_to.map(last_day_message),
         begin_reason: pb::MembershipBeginReason::Enrolment.into(),
         over_ceiling_reason: match membership
             .over_ceiling_reason
@@ -528,4 +533,9 @@ fn patient_gp_message(answer: PatientGp) -> pb::GetPatientGpResponse {
         membership: Some(membership_message(answer.membership)),
         office: Some(office_message(answer.office)),
     }
+}
+
+/// A stored end (the first day no longer valid) as the API's inclusive last day.
+fn last_day_message(first_day_after: chrono::NaiveDate) -> pb::Date {
+    to_date(first_day_after.pred_opt().unwrap_or(first_day_after))
 }

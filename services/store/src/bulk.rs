@@ -86,6 +86,7 @@ pub async fn load<C: ConnectionTrait>(transaction: &C, population: &Population) 
             change(ChangeKind::PatientOnContractCreated, membership.contract_id, membership.id)
         }))
         .collect();
+    crate::outbox::hold_order(transaction).await?;
     for chunk in changes.chunks(ROWS_PER_STATEMENT) {
         list_change::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(transaction)

@@ -39,13 +39,10 @@ impl ChangeKind {
     }
 }
 
-/// Appends one change; call it inside the transaction that makes the change.
-pub async fn append<C: ConnectionTrait>(
-    transaction: &C,
-    kind: ChangeKind,
-    contract_id: Uuid,
-    resource_id: Uuid,
-) -> Result<i64, StoreError> {
+/// Takes the outbox's transaction lock on PostgreSQL, so that changes commit in the order of their
+/// sequence numbers and a watcher that has read up to one never misses an earlier one still
+/// committing. Every writer of changes takes it before drawing a sequence number.
+pub async fn hold_order<C: ConnectionTrait>(transaction: &C) -> Result<(), StoreError> {
     if transaction.get_database_backend() == DbBackend::Postgres {
         transaction
             .execute_raw(Statement::from_sql_and_values(
@@ -56,6 +53,17 @@ pub async fn append<C: ConnectionTrait>(
             .await
             .map_err(StoreError::from_db)?;
     }
+    Ok(())
+}
+
+/// Appends one change; call it inside the transaction that makes the change.
+pub async fn append<C: ConnectionTrait>(
+    transaction: &C,
+    kind: ChangeKind,
+    contract_id: Uuid,
+    resource_id: Uuid,
+) -> Result<i64, StoreError> {
+    hold_order(transaction).await?;
     let row = list_change::ActiveModel {
         kind: Set(kind.as_str().to_owned()),
         contract_id: Set(contract_id),

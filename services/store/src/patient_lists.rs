@@ -257,6 +257,13 @@ fn lock_for_update<Q: QuerySelect>(query: Q, backend: DbBackend) -> Q {
     if backend == DbBackend::Postgres { query.lock_exclusive() } else { query }
 }
 
+/// The same calendar date `years` earlier; 28 February for a 29 February the earlier year lacks
+/// (a plain `with_year` fails there, and falling back to `date` itself would shrink the window to
+/// nothing).
+fn years_before(date: NaiveDate, years: u32) -> NaiveDate {
+    date.checked_sub_months(chrono::Months::new(years * 12)).unwrap_or(NaiveDate::MIN)
+}
+
 fn age_on(birth_date: NaiveDate, date: NaiveDate) -> i32 {
     let mut age = date.year() - birth_date.year();
     if (date.month(), date.day()) < (birth_date.month(), birth_date.day()) {
@@ -581,7 +588,7 @@ async fn verify_over_ceiling_reason<C: ConnectionTrait>(
             let household: Vec<Uuid> = resident::Entity::find()
                 .filter(resident::Column::HouseholdId.eq(resident.household_id.as_str()))
                 .filter(resident::Column::Id.ne(resident.id))
-                .filter(resident::Column::BirthDate.lte(date.with_year(date.year() - 16).unwrap_or(date)))
+                .filter(resident::Column::BirthDate.lte(years_before(date, 16)))
                 .all(transaction)
                 .await
                 .map_err(StoreError::from_db)?
@@ -609,7 +616,7 @@ async fn verify_over_ceiling_reason<C: ConnectionTrait>(
             }
         }
         OverCeilingReason::ReturnAfterMove => {
-            let three_years_earlier = date.with_year(date.year() - 3).unwrap_or(date);
+            let three_years_earlier = years_before(date, 3);
             let recent = list_membership::Entity::find()
                 .filter(list_membership::Column::ContractId.eq(contract_id))
                 .filter(list_membership::Column::ResidentId.eq(resident.id))
@@ -635,7 +642,13 @@ pub async fn patient_gp<C: ConnectionTrait>(
     person_id: &PersonId,
     date: NaiveDate,
 ) -> Result<Option<PatientGp>, StoreError> {
-    let resident = find_resident(connection, person_id).await?;
+    // An unknown person and one on no list answer alike: the look-up must not tell whether a
+    // personal number is registered.
+    let resident = match find_resident(connection, person_id).await {
+        Ok(resident) => resident,
+        Err(StoreError::NotFound(Resource::Resident)) => return Ok(None),
+        Err(other) => return Err(other),
+    };
     let Some(membership) = list_membership::Entity::find()
         .filter(list_membership::Column::ResidentId.eq(resident.id))
         .filter(valid_on(list_membership::Column::ValidFrom, list_membership::Column::ValidTo, date))
@@ -742,4 +755,14 @@ async fn with_person_ids<C: ConnectionTrait>(
             Ok(MembershipView { membership, person_id })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn years_before_a_leap_day_is_the_last_day_of_february() {
+        let leap_day = chrono::NaiveDate::from_ymd_opt(2028, 2, 29).unwrap();
+        assert_eq!(super::years_before(leap_day, 3), chrono::NaiveDate::from_ymd_opt(2025, 2, 28).unwrap());
+        assert_eq!(super::years_before(leap_day, 16), chrono::NaiveDate::from_ymd_opt(2012, 2, 29).unwrap());
+    }
 }
