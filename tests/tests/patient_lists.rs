@@ -244,6 +244,35 @@ async fn list_patients_in_pages(server: &TestServer) {
     expected.sort();
     assert_eq!(seen, expected);
 
+    // A page holding the last patients exactly is the last page: no token to an empty one.
+    let request = |page_size: i32, as_of: pb::Date, page_token: String| pb::ListContractPatientsRequest {
+        contract_id: contract_id.clone(),
+        as_of: Some(as_of),
+        page_size,
+        page_token,
+    };
+    let whole = client
+        .patient_lists
+        .list_contract_patients(request(5, date(2026, 2, 1), String::new()))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((whole.memberships.len(), whole.next_page_token.as_str()), (5, ""));
+    // A token belongs to the request it was issued for: the same list on another date refuses it.
+    let first = client
+        .patient_lists
+        .list_contract_patients(request(2, date(2026, 2, 1), String::new()))
+        .await
+        .unwrap()
+        .into_inner();
+    let foreign = status(
+        client
+            .patient_lists
+            .list_contract_patients(request(2, date(2026, 3, 1), first.next_page_token))
+            .await,
+    );
+    assert_eq!(foreign.code(), Some(Code::InvalidArgument));
+
     let bad_token = status(
         client
             .patient_lists

@@ -107,21 +107,31 @@ pub fn page_size(violations: &mut Violations, value: i32, default: u64, maximum:
 
 const PAGE_TOKEN_PREFIX: &str = "after.";
 
-/// Decodes a page token made by [`page_token`]; empty means the first page.
-pub fn page_cursor(violations: &mut Violations, value: &str) -> Option<Uuid> {
+/// Decodes a page token made by [`page_token`] for the same `scope` (the request's filters);
+/// empty means the first page. A token issued for other filters is INVALID_ARGUMENT.
+pub fn page_cursor(violations: &mut Violations, value: &str, scope: &str) -> Option<Uuid> {
     if value.is_empty() {
         return None;
     }
-    let cursor = value.strip_prefix(PAGE_TOKEN_PREFIX).and_then(|id| Uuid::parse_str(id).ok());
+    let cursor = value
+        .strip_prefix(PAGE_TOKEN_PREFIX)
+        .and_then(|rest| rest.split_once('.'))
+        .filter(|(_, issued_for)| *issued_for == scope_mark(scope))
+        .and_then(|(id, _)| Uuid::parse_str(id).ok());
     if cursor.is_none() {
-        violations.add("page_token", "is not a token this service issued");
+        violations.add("page_token", "is not a token this service issued for this request");
     }
     cursor
 }
 
-/// The token for the page after the row `last_id`.
-pub fn page_token(last_id: Uuid) -> String {
-    format!("{PAGE_TOKEN_PREFIX}{}", last_id.simple())
+/// The token for the page after the row `last_id`, for a request with the filters `scope`.
+pub fn page_token(last_id: Uuid, scope: &str) -> String {
+    format!("{PAGE_TOKEN_PREFIX}{}.{}", last_id.simple(), scope_mark(scope))
+}
+
+/// A short mark of a request's filters, carried in its page tokens.
+fn scope_mark(scope: &str) -> String {
+    format!("{:016x}", allmenn_store::idempotency::fingerprint(scope.as_bytes()))
 }
 
 const OFFSET_TOKEN_PREFIX: &str = "offset.";
@@ -266,9 +276,12 @@ mod tests {
     fn page_tokens_round_trip_and_foreign_tokens_are_rejected() {
         let id = Uuid::now_v7();
         let mut violations = Violations::new();
-        assert_eq!(page_cursor(&mut violations, &page_token(id)), Some(id));
+        assert_eq!(page_cursor(&mut violations, &page_token(id, "list a"), "list a"), Some(id));
         assert!(violations.is_empty());
-        assert_eq!(page_cursor(&mut violations, "garbage"), None);
+        assert_eq!(page_cursor(&mut violations, "garbage", "list a"), None);
         assert!(!violations.is_empty());
+        let mut violations = Violations::new();
+        assert_eq!(page_cursor(&mut violations, &page_token(id, "list a"), "list b"), None);
+        assert!(!violations.is_empty(), "a token of another request is refused");
     }
 }

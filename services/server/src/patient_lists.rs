@@ -195,14 +195,20 @@ impl PatientListService for PatientLists {
         };
         let page_size =
             convert::page_size(&mut violations, request.page_size, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-        let cursor = convert::page_cursor(&mut violations, &request.page_token);
+        // A token belongs to its list and date.
+        let scope = format!("{}/{:?}", request.contract_id, date);
+        let cursor = convert::page_cursor(&mut violations, &request.page_token, &scope);
         let (contract_id, date) = violations.into_result(|| contract_id.zip(date))?;
-        let (memberships, total) =
-            repo::list_contract_patients(self.store.connection(), contract_id, date, page_size, cursor)
+        // One row more than the page tells whether another page follows (a full last page then
+        // ends the listing rather than promising an empty one).
+        let (mut memberships, total) =
+            repo::list_contract_patients(self.store.connection(), contract_id, date, page_size + 1, cursor)
                 .await
                 .map_err(ApiError::from)?;
+        let more = memberships.len() as u64 > page_size;
+        memberships.truncate(usize::try_from(page_size).unwrap_or(usize::MAX));
         let next_page_token = match memberships.last() {
-            Some(last) if memberships.len() as u64 == page_size => convert::page_token(last.membership.id),
+            Some(last) if more => convert::page_token(last.membership.id, &scope),
             _ => String::new(),
         };
         Ok(Response::new(pb::ListContractPatientsResponse {
