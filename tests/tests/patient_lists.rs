@@ -717,6 +717,7 @@ async fn a_contracts_last_day_is_inclusive(server: &TestServer) {
                 relationship: pb::DoctorRelationship::Fastlege.into(),
                 valid_from: Some(date(2027, 12, 31)),
                 valid_to: Some(date(2027, 12, 31)),
+                working_days: vec![pb::DayOfWeek::Friday.into(), pb::DayOfWeek::Monday.into()],
                 ..Default::default()
             }),
         })
@@ -724,6 +725,47 @@ async fn a_contracts_last_day_is_inclusive(server: &TestServer) {
         .unwrap()
         .into_inner();
     assert_eq!(one_day.valid_to, Some(date(2027, 12, 31)));
+    assert_eq!(
+        one_day.working_days,
+        vec![i32::from(pb::DayOfWeek::Monday), i32::from(pb::DayOfWeek::Friday)],
+        "the weekdays are kept, in order"
+    );
+    let bad_days = status(
+        client
+            .patient_lists
+            .create_doctor_period(pb::CreateDoctorPeriodRequest {
+                request_id: String::new(),
+                period: Some(pb::DoctorPeriod {
+                    contract_id: ending.id.clone(),
+                    hpr_number: "9100001".into(),
+                    relationship: pb::DoctorRelationship::Vikar.into(),
+                    valid_from: Some(date(2027, 6, 1)),
+                    working_days: vec![99, 1, 1],
+                    ..Default::default()
+                }),
+            })
+            .await,
+    );
+    let fields: Vec<_> =
+        bad_days.field_violations().iter().map(|violation| violation.field.clone()).collect();
+    assert_eq!(fields, ["period.working_days[0]", "period.working_days[2]"]);
+    // Parents are not recorded: given ones are refused, not dropped.
+    let with_parents = status(
+        client
+            .patient_lists
+            .create_resident(pb::CreateResidentRequest {
+                request_id: String::new(),
+                resident: Some(pb::Resident {
+                    person_id: person(62, 2015),
+                    household_id: "h62".into(),
+                    kommune_number: "3901".into(),
+                    parent_person_ids: vec![person(63, 1985)],
+                    ..Default::default()
+                }),
+            })
+            .await,
+    );
+    assert_eq!(with_parents.code(), Some(Code::InvalidArgument));
 
     let (last_day, day_after) = (person(60, 1985), person(61, 1985));
     resident(&mut client, &last_day, "h60").await;

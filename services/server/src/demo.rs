@@ -311,6 +311,7 @@ pub fn population() -> Population {
                 valid_from: start,
                 valid_to: None,
                 working_percentage: 100,
+                working_days: String::new(),
                 created_at,
             };
         match index {

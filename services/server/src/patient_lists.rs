@@ -357,8 +357,22 @@ fn new_doctor_period(request: &pb::CreateDoctorPeriodRequest) -> Result<NewDocto
             None
         }
     };
+    let mut working_days = Vec::new();
+    for (index, &day) in period.working_days.iter().enumerate() {
+        match pb::DayOfWeek::try_from(day) {
+            Ok(pb::DayOfWeek::Unspecified) | Err(_) => {
+                violations.add(format!("period.working_days[{index}]"), "is not a day of the week (1 to 7)")
+            }
+            Ok(_) if working_days.contains(&day) => {
+                violations.add(format!("period.working_days[{index}]"), "repeats a day given before")
+            }
+            Ok(_) => working_days.push(day),
+        }
+    }
+    working_days.sort_unstable();
     violations.into_result(|| {
         Some(NewDoctorPeriod {
+            working_days: working_days.iter().filter_map(|&day| u8::try_from(day).ok()).collect(),
             contract_id: contract_id?,
             hpr_number: hpr_number?,
             relationship: relationship?,
@@ -379,6 +393,14 @@ fn new_resident(request: &pb::CreateResidentRequest) -> Result<NewResident, ApiE
     let person_id = violations.check("resident.person_id", PersonId::parse(&resident.person_id));
     let household_id = convert::text(&mut violations, "resident.household_id", &resident.household_id, 64);
     let kommune = violations.check("resident.kommune_number", Kommunenummer::parse(&resident.kommune_number));
+    // Parents are not recorded yet (the household decides who may choose a child's GP): given
+    // ones are refused rather than dropped.
+    for index in 0..resident.parent_person_ids.len() {
+        violations.add(
+            format!("resident.parent_person_ids[{index}]"),
+            "parents are not recorded yet; the household_id links a child to its parents",
+        );
+    }
     violations.into_result(|| {
         Some(NewResident { person_id: person_id?, household_id: household_id?, kommune_number: kommune? })
     })
@@ -482,6 +504,7 @@ fn doctor_period_message(period: entity::doctor_period::Model) -> pb::DoctorPeri
         valid_from: Some(to_date(period.valid_from)),
         valid_to: period.valid_to.map(last_day_message),
         working_percentage: period.working_percentage,
+        working_days: period.working_days.split(',').filter_map(|day| day.parse().ok()).collect(),
         ..Default::default()
     }
 }

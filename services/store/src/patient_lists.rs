@@ -182,6 +182,8 @@ pub struct NewDoctorPeriod {
     pub valid_to: Option<NaiveDate>,
     /// Working percentage, 1–100.
     pub working_percentage: u8,
+    /// Weekdays worked (ISO numbers, Monday 1), ascending without repeats; empty for every weekday.
+    pub working_days: Vec<u8>,
 }
 
 /// A new resident.
@@ -457,6 +459,7 @@ pub async fn create_doctor_period<C: ConnectionTrait>(
         valid_from: Set(new.valid_from),
         valid_to: Set(new.valid_to),
         working_percentage: Set(i32::from(new.working_percentage)),
+        working_days: Set(new.working_days.iter().map(u8::to_string).collect::<Vec<_>>().join(",")),
         created_at: Set(Utc::now()),
     }
     .insert(transaction)

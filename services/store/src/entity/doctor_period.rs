@@ -23,6 +23,9 @@ pub struct Model {
     pub valid_to: Option<Date>,
     /// Working percentage on the list, 1–100.
     pub working_percentage: i32,
+    /// The weekdays worked on the list, as ISO numbers (Monday 1) joined by commas, in order;
+    /// empty for every weekday.
+    pub working_days: String,
     /// When the row was created.
     pub created_at: DateTimeUtc,
 }

@@ -7,6 +7,7 @@ mod m20261123_000001_patient_lists;
 mod m20261123_000002_legevakt;
 mod m20261207_000003_solve_proven_optimal;
 mod m20261207_000004_staff_age_exemption_waiver;
+mod m20261207_000005_doctor_period_working_days;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_legevakt::Migration),
             Box::new(m20261207_000003_solve_proven_optimal::Migration),
             Box::new(m20261207_000004_staff_age_exemption_waiver::Migration),
+            Box::new(m20261207_000005_doctor_period_working_days::Migration),
         ]
     }
 }
