@@ -426,8 +426,18 @@ async fn bad_input_is_refused_with_field_violations(server: &TestServer) {
                                 min_count: 1,
                                 preferred_count: 1,
                             },
+                            pb::CoverTemplateRow {
+                                day_of_week: 1,
+                                shift_type_code: "D".into(),
+                                min_count: 1,
+                                preferred_count: 1,
+                            },
                         ],
                         holiday_rows: Vec::new(),
+                    }),
+                    competence_rule: Some(pb::CompetenceRule {
+                        min_clinical_service_months: Some(-1),
+                        ..Default::default()
                     }),
                     ..Default::default()
                 }),
@@ -438,8 +448,10 @@ async fn bad_input_is_refused_with_field_violations(server: &TestServer) {
     assert_eq!(
         fields(&bad_district),
         [
+            "district.competence_rule.min_clinical_service_months",
             "district.default_cover_template.rows[0].preferred_count",
             "district.default_cover_template.rows[1].day_of_week",
+            "district.default_cover_template.rows[2]",
             "district.host_kommune_number",
             "district.name",
             "district.participant_kommune_numbers[1]",
@@ -1282,6 +1294,42 @@ async fn over_constrained_plans_solve_to_explained_violations(server: &TestServe
             .await,
     );
     assert_eq!(fields(&far_plan), ["plan.end_date", "plan.start_date"]);
+    // 366 days at most, counting both ends: a leap year is a plan, a year and a day is not.
+    for (end, allowed) in [(date(2028, 12, 31), true), (date(2029, 1, 1), false)] {
+        let created = client
+            .legevakt
+            .create_shift_plan(pb::CreateShiftPlanRequest {
+                request_id: String::new(),
+                plan: Some(pb::ShiftPlan {
+                    district_id: district.id.clone(),
+                    name: "Skuddår".into(),
+                    start_date: Some(date(2028, 1, 1)),
+                    end_date: Some(end),
+                    ..Default::default()
+                }),
+                template: None,
+            })
+            .await;
+        assert_eq!(created.is_ok(), allowed, "{end:?}");
+    }
+    // Names are single lines.
+    let tabbed = error(
+        client
+            .legevakt
+            .create_shift_plan(pb::CreateShiftPlanRequest {
+                request_id: String::new(),
+                plan: Some(pb::ShiftPlan {
+                    district_id: district.id.clone(),
+                    name: "Vår\tplan".into(),
+                    start_date: Some(date(2028, 1, 1)),
+                    end_date: Some(date(2028, 1, 31)),
+                    ..Default::default()
+                }),
+                template: None,
+            })
+            .await,
+    );
+    assert_eq!(fields(&tabbed), ["plan.name"]);
     // Enum values this server does not know are refused, not read as a default; negative versions too.
     let unknown_mode = error(
         client
@@ -2365,6 +2413,18 @@ async fn a_draft_is_published_by_the_rules_as_they_stand_and_a_leaver_is_replann
     let (doctors, _nurses) = staff(&mut client, &district.id).await;
     let period = Period::next_spring();
     let plan = create_plan(&mut client, &district.id, "Vår").await;
+    let wish = |day: i64| pb::CreateShiftRequestRequest {
+        request_id: String::new(),
+        shift_request: Some(pb::ShiftRequest {
+            plan_id: plan.id.clone(),
+            staff_member_id: doctors[1].id.clone(),
+            date: Some(period.proto(day)),
+            kind: pb::ShiftRequestKind::Avoid.into(),
+            weight: 1,
+            ..Default::default()
+        }),
+    };
+    let early_wish = client.legevakt.create_shift_request(wish(4)).await.unwrap().into_inner();
     let solved = solve(&mut client, &plan.id, 2).await.pop().unwrap();
     assert_eq!(solved.best_score.unwrap().hard_violations, 0);
     let draft = client
@@ -2415,6 +2475,19 @@ async fn a_draft_is_published_by_the_rules_as_they_stand_and_a_leaver_is_replann
     let published = client.legevakt.publish_shift_plan(publish(true)).await.unwrap().into_inner();
     let published_score = published.score.unwrap();
     assert!(published_score.hard_violations > 0, "the version carries the score it was published with");
+    // The request window closed with the publication: no new wish, and none withdrawn.
+    let late = error(client.legevakt.create_shift_request(wish(5)).await);
+    assert_eq!(late.reason(), Some("REQUEST_WINDOW_CLOSED"));
+    let withdrawn = error(
+        client
+            .legevakt
+            .delete_shift_request(pb::DeleteShiftRequestRequest {
+                shift_request_id: early_wish.id.clone(),
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(withdrawn.reason(), Some("REQUEST_WINDOW_CLOSED"));
     client
         .legevakt
         .delete_unavailability(pb::DeleteUnavailabilityRequest {

@@ -376,7 +376,10 @@ fn date_text(date: &proto::Date) -> String {
 #[derive(Debug)]
 enum Failure {
     Server(ClientError),
+    /// Bad input found before any call (exit 2).
     Local(String),
+    /// A call that answered but did not do what was asked, such as a failed solve (exit 1).
+    Unsuccessful(String),
 }
 
 impl From<ClientError> for Failure {
@@ -412,6 +415,10 @@ async fn main() -> ExitCode {
         Err(Failure::Local(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(2)
+        }
+        Err(Failure::Unsuccessful(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
         }
         Err(Failure::Server(error)) => {
             eprintln!("error: {error}");
@@ -520,7 +527,7 @@ async fn legevakt(client: &mut Client, command: Legevakt) -> Result<(), Failure>
                 last = Some(solve);
             }
             let Some(solve) = last else {
-                return Err(Failure::Local("the server ended the solve without a result".to_owned()));
+                return Err(Failure::Unsuccessful("the server ended the solve without a result".to_owned()));
             };
             let state = proto::SolveState::try_from(solve.state).unwrap_or(proto::SolveState::Unspecified);
             // Progress is the optimiser's own measure; the result's exact score closes it.
@@ -534,6 +541,15 @@ async fn legevakt(client: &mut Client, command: Legevakt) -> Result<(), Failure>
                 );
             }
             println!("solve {} {}: draft version {}", solve.id, state.as_str_name(), solve.result_version);
+            // Only a solve that left a roster succeeded: a failed one (or a stream that ended while
+            // it ran) must not let a script go on to publish the previous draft.
+            let left_a_roster = solve.result_version > 0
+                && matches!(state, proto::SolveState::Succeeded | proto::SolveState::Cancelled);
+            if !left_a_roster {
+                let why =
+                    if solve.message.is_empty() { "no draft was stored" } else { solve.message.as_str() };
+                return Err(Failure::Unsuccessful(format!("the solve ended {}: {why}", state.as_str_name())));
+            }
         }
         Legevakt::Publish { plan_id, version, acknowledge_violations, note } => {
             let published = client

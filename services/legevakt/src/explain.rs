@@ -411,36 +411,22 @@ pub fn categories_of(
             categories.push(more);
         }
     };
-    let early_morning = |date: NaiveDate| {
-        let at = |hour| {
-            NaiveTime::from_hms_opt(hour, 0, 0)
-                .and_then(|time| allmenn_domain::shift_time::oslo_instant(date.and_time(time)))
-        };
-        at(0).zip(at(6))
+    // Whether the shift holds any time between `from_hour` and `to_hour` on one of its dates.
+    let holds_hours = |from_hour: u32, to_hour: u32| {
+        let first = allmenn_domain::calendar::oslo_date_of(start);
+        let last = allmenn_domain::calendar::oslo_date_of(end);
+        first.iter_days().take_while(|date| *date <= last).any(|date| {
+            let at = |hour| {
+                NaiveTime::from_hms_opt(hour, 0, 0)
+                    .and_then(|time| allmenn_domain::shift_time::oslo_instant(date.and_time(time)))
+            };
+            at(from_hour).zip(at(to_hour)).is_some_and(|(from, to)| from < end && start < to)
+        })
     };
-    let first = allmenn_domain::calendar::oslo_date_of(start);
-    let last = allmenn_domain::calendar::oslo_date_of(end);
-    let holds_a_night = first
-        .iter_days()
-        .take_while(|date| *date <= last)
-        .filter_map(early_morning)
-        .any(|(from, to)| from < end && start < to);
-    if holds_a_night {
+    if holds_hours(0, 6) {
         add(ShiftCategory::Night);
     }
-    let core_evening = |date: NaiveDate| {
-        let at = |hour| {
-            NaiveTime::from_hms_opt(hour, 0, 0)
-                .and_then(|time| allmenn_domain::shift_time::oslo_instant(date.and_time(time)))
-        };
-        at(EVENING_CORE.0).zip(at(EVENING_CORE.1))
-    };
-    let holds_an_evening = first
-        .iter_days()
-        .take_while(|date| *date <= last)
-        .filter_map(core_evening)
-        .any(|(from, to)| from < end && start < to);
-    if holds_an_evening {
+    if holds_hours(EVENING_CORE.0, EVENING_CORE.1) {
         add(ShiftCategory::Evening);
     }
     if legevakt_weekend_of(start, end).is_some() {

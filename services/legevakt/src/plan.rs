@@ -372,6 +372,30 @@ pub struct ShiftType {
 }
 
 impl ShiftType {
+    /// A shift type with fairness points by rate, a colour by category and rest by mode.
+    pub fn new(
+        code: &str,
+        name: &str,
+        start_time: NaiveTime,
+        length_minutes: u32,
+        category: ShiftCategory,
+        mode: ShiftMode,
+        role: ShiftRole,
+    ) -> ShiftType {
+        ShiftType {
+            code: code.to_owned(),
+            name: name.to_owned(),
+            start_time,
+            length_minutes,
+            category,
+            mode,
+            role,
+            fairness_points: None,
+            color: None,
+            min_rest_hours_after: None,
+        }
+    }
+
     /// The occurrence of this shift type starting on `date`, with real instants.
     pub fn local_shift(&self, date: NaiveDate) -> Result<LocalShift, PlanError> {
         let local_start = date.and_time(self.start_time);

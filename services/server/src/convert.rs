@@ -90,6 +90,12 @@ pub fn text(violations: &mut Violations, field: &str, value: &str, max_chars: us
         violations.add(field, format!("must be at most {max_chars} characters"));
         return None;
     }
+    // Names and codes are single lines: a tab or line break inside one breaks every line-oriented
+    // listing of them (exports, the CLI).
+    if trimmed.chars().any(char::is_control) {
+        violations.add(field, "must be one line, without tabs or other control characters");
+        return None;
+    }
     Some(trimmed.to_owned())
 }
 

@@ -390,8 +390,27 @@ pub async fn delete_request<C: ConnectionTrait>(
         shift_request::Entity::find_by_id(id).one(transaction).await.map_err(StoreError::from_db)?,
         Resource::ShiftRequest,
     )?;
+    lock_open_request_window(transaction, request.plan_id).await?;
     shift_request::Entity::delete_by_id(id).exec(transaction).await.map_err(StoreError::from_db)?;
     Ok(request)
+}
+
+/// Locks a plan whose request window is open, or fails with REQUEST_WINDOW_CLOSED: requests are
+/// taken (and withdrawn) until `requests_close_time`, or without one until the first publication.
+/// The lock orders this against a publication, so that no request slips in after it.
+pub async fn lock_open_request_window<C: ConnectionTrait>(
+    transaction: &C,
+    plan_id: Uuid,
+) -> Result<shift_plan::Model, StoreError> {
+    let plan = lock_plan(transaction, plan_id, None).await?;
+    let closed = match plan.requests_close_time {
+        Some(close) => Utc::now() >= close,
+        None => plan.published_version > 0,
+    };
+    if closed {
+        return Err(RuleViolation::RequestsClosed.into());
+    }
+    Ok(plan)
 }
 
 /// Reads one version of a plan.

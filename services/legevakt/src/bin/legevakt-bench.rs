@@ -123,33 +123,11 @@ fn time(hours: u32, minutes: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(hours, minutes, 0).expect("a valid time")
 }
 
-fn shift_type(
-    code: &str,
-    name: &str,
-    start: NaiveTime,
-    length_minutes: u32,
-    category: ShiftCategory,
-    mode: ShiftMode,
-    role: ShiftRole,
-) -> ShiftType {
-    ShiftType {
-        code: code.to_owned(),
-        name: name.to_owned(),
-        start_time: start,
-        length_minutes,
-        category,
-        mode,
-        role,
-        fairness_points: None,
-        color: None,
-        min_rest_hours_after: None,
-    }
-}
-
 fn shift_types() -> Vec<ShiftType> {
     use ShiftCategory::{Day, Evening, Night, Weekend};
     use ShiftMode::{OnCall, OnSite};
     use ShiftRole::{Bakvakt, Doctor, Nurse};
+    let shift_type = ShiftType::new;
     vec![
         shift_type("D", "Dagvakt", time(8, 0), 480, Day, OnSite, Doctor),
         shift_type("K", "Kveldsvakt", time(15, 30), 450, Evening, OnSite, Doctor),

@@ -29,18 +29,7 @@ pub(crate) fn shift_type(
     mode: ShiftMode,
     role: ShiftRole,
 ) -> ShiftType {
-    ShiftType {
-        code: code.into(),
-        name: name.into(),
-        start_time: start,
-        length_minutes,
-        category,
-        mode,
-        role,
-        fairness_points: None,
-        color: None,
-        min_rest_hours_after: None,
-    }
+    ShiftType::new(code, name, start, length_minutes, category, mode, role)
 }
 
 /// D 08–16, K 16–23, N 23–08 (doctors, on site) and BV 08–08 (bakvakt, on call).

@@ -378,8 +378,15 @@ fn validate_template(
     known_codes: Option<&[String]>,
 ) {
     for (rows, name) in [(&template.rows, "rows"), (&template.holiday_rows, "holiday_rows")] {
+        let mut seen = std::collections::BTreeSet::new();
         for (index, row) in rows.iter().enumerate() {
             let path = format!("{field}.{name}[{index}]");
+            // Holiday rows hold for every holiday: their weekday is not part of what they say.
+            let day = if name == "rows" { row.day_of_week } else { 0 };
+            if !seen.insert((day, row.shift_type_code.as_str())) {
+                violations
+                    .add(path.clone(), "repeats a (weekday, shift type) given before (contradictory cover)");
+            }
             if name == "rows" {
                 match pb::DayOfWeek::try_from(row.day_of_week) {
                     Ok(pb::DayOfWeek::Unspecified) => {
@@ -453,6 +460,17 @@ pub(super) fn new_district(
     if let Some(template) = &district.default_cover_template {
         // Shift types are created after the district: their codes are checked when a plan uses the template.
         validate_template(violations, "district.default_cover_template", template, None);
+    }
+    if let Some(rule) = &district.competence_rule {
+        for (name, value) in [
+            ("min_clinical_service_months", rule.min_clinical_service_months),
+            ("min_municipal_gp_months", rule.min_municipal_gp_months),
+            ("min_legevakt_shifts", rule.min_legevakt_shifts),
+        ] {
+            if value.is_some_and(|value| !(0..=10_000).contains(&value)) {
+                violations.add(format!("district.competence_rule.{name}"), "must be between 0 and 10,000");
+            }
+        }
     }
     let exemption_age = district.exemption_age_years.unwrap_or(60);
     if !(40..=80).contains(&exemption_age) {
@@ -910,7 +928,7 @@ pub(super) fn new_plan(
         if end < start {
             violations
                 .add("plan.end_date", "must not be before start_date (the period ends before it starts)");
-        } else if (end - start).num_days() > MAX_PLAN_DAYS {
+        } else if (end - start).num_days() + 1 > MAX_PLAN_DAYS {
             violations.add("plan.end_date", format!("the period may be at most {MAX_PLAN_DAYS} days"));
         }
     }

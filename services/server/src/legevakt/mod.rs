@@ -13,7 +13,7 @@ mod updates;
 
 use allmenn_proto::v1::{self as pb, legevakt_service_server::LegevaktService};
 use allmenn_store::{
-    Resource, RuleViolation, Store, StoreError,
+    Resource, Store,
     entity::legevakt::{district, shift_request, shift_type, staff_member},
     legevakt as repo,
 };
@@ -598,6 +598,11 @@ impl LegevaktService for Legevakt {
                 }
             }
         }
+        // By staff member, then start, as the API says: derived ones among the stored ones.
+        exemptions.sort_by_key(|exemption| {
+            let from = exemption.valid_from.as_ref().map(|date| (date.year, date.month, date.day));
+            (exemption.staff_member_id.clone(), from, exemption.id.clone())
+        });
         let (page, next_page_token) =
             common::offset_page(&mut violations, exemptions, request.page_size, &request.page_token);
         violations.finish()?;
@@ -715,13 +720,6 @@ impl LegevaktService for Legevakt {
             violations.add("shift_request.shift_type_code", "is not a shift type of the district");
         }
         violations.finish()?;
-        let closed = match plan.requests_close_time {
-            Some(close) => Utc::now() >= close,
-            None => plan.published_version > 0,
-        };
-        if closed {
-            return Err(ApiError::from(StoreError::from(RuleViolation::RequestsClosed)).into());
-        }
         let district_id = plan.district_id;
         let row = shift_request::Model {
             id: Uuid::now_v7(),
@@ -737,6 +735,8 @@ impl LegevaktService for Legevakt {
         let created =
             idempotency::run(&self.store, "CreateShiftRequest", &request.request_id, &request, |tx| {
                 Box::pin(async move {
+                    // Judged under the plan's lock, after a retry's stored answer was looked up.
+                    repo::lock_open_request_window(tx, row.plan_id).await?;
                     repo::hold_staff(tx, vec![row.staff_member_id]).await?;
                     if !row.shift_type_code.is_empty() {
                         repo::hold_shift_types(tx, district_id, vec![row.shift_type_code.clone()]).await?;
