@@ -235,6 +235,14 @@ impl ExportFormat {
     }
 }
 
+/// `println!` through [`write_stdout`]: a reader that stops early is no panic. For `run`, whose
+/// errors are [`Failure`]s.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        write_stdout(format!("{}\n", format_args!($($arg)*)).as_bytes())?
+    };
+}
+
 /// Writes to standard output; a reader that has stopped reading (`allmenn ... | head`) is no error.
 fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     use std::io::Write;
@@ -447,7 +455,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 .into_inner();
             let contract = answer.contract.unwrap_or_default();
             match answer.responsible_doctor {
-                Some(doctor) => println!(
+                Some(doctor) => out!(
                     "{} {} (HPR {}), list {} in kommune {}",
                     doctor.given_name,
                     doctor.family_name,
@@ -455,7 +463,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                     contract.id,
                     contract.kommune_number
                 ),
-                None => println!("list {} has no permanent GP and no single vikar", contract.id),
+                None => out!("list {} has no permanent GP and no single vikar", contract.id),
             }
         }
         Command::Contract { contract_id } => {
@@ -464,7 +472,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 .get_list_contract(proto::GetListContractRequest { contract_id })
                 .await?
                 .into_inner();
-            println!(
+            out!(
                 "list {} at office {} in kommune {}: {} of {} places taken, {} free, {}",
                 contract.id,
                 contract.office_organization_number,
@@ -495,7 +503,7 @@ async fn legevakt(client: &mut Client, command: Legevakt) -> Result<(), Failure>
                 .create_shift_plan(proto::CreateShiftPlanRequest { plan: Some(plan), ..Default::default() })
                 .await?
                 .into_inner();
-            println!("{}", plan.id);
+            out!("{}", plan.id);
         }
         Legevakt::Solve { plan_id, seconds: limit, seed, replan } => {
             let mode = if replan { proto::SolveMode::Replan } else { proto::SolveMode::FromScratch };
@@ -540,7 +548,7 @@ async fn legevakt(client: &mut Client, command: Legevakt) -> Result<(), Failure>
                     if solve.proven_optimal { "  (proven optimal)" } else { "" }
                 );
             }
-            println!("solve {} {}: draft version {}", solve.id, state.as_str_name(), solve.result_version);
+            out!("solve {} {}: draft version {}", solve.id, state.as_str_name(), solve.result_version);
             // Only a solve that left a roster succeeded: a failed one (or a stream that ended while
             // it ran) must not let a script go on to publish the previous draft.
             let left_a_roster = solve.result_version > 0
@@ -563,7 +571,7 @@ async fn legevakt(client: &mut Client, command: Legevakt) -> Result<(), Failure>
                 })
                 .await?
                 .into_inner();
-            println!("published version {}", published.version);
+            out!("published version {}", published.version);
         }
         Legevakt::Explain { plan_id, version } => {
             let explanation = client
@@ -675,10 +683,10 @@ async fn legevakt(client: &mut Client, command: Legevakt) -> Result<(), Failure>
                 })
                 .await?
                 .into_inner();
-            println!("unavailability {}", recorded.id);
+            out!("unavailability {}", recorded.id);
             let mut plans: Vec<&str> = Vec::new();
             for shift in &recorded.affected_shifts {
-                println!(
+                out!(
                     "holds {} in plan {} ({})",
                     shift.shift_id,
                     shift.plan_id,
@@ -806,14 +814,14 @@ async fn legevakt(client: &mut Client, command: Legevakt) -> Result<(), Failure>
                 .approve_shift_swap(proto::ApproveShiftSwapRequest { swap_id, note, ..Default::default() })
                 .await?
                 .into_inner();
-            println!("approved: published version {}", swap.applied_version);
+            out!("approved: published version {}", swap.applied_version);
         }
         Legevakt::RejectSwap { swap_id, note } => {
             client
                 .legevakt
                 .reject_shift_swap(proto::RejectShiftSwapRequest { swap_id, note, ..Default::default() })
                 .await?;
-            println!("rejected");
+            out!("rejected");
         }
     }
     Ok(())
