@@ -386,6 +386,20 @@ async fn district_staff_and_shift_types(server: &TestServer) {
         .into_inner();
     assert_eq!(deleted.shift_type.unwrap().code, "SK");
 
+    // A token belongs to the request it was issued for: the same list filtered otherwise refuses it.
+    let other_filter = error(
+        client
+            .legevakt
+            .list_staff_members(pb::ListStaffMembersRequest {
+                district_id: district.id.clone(),
+                profession: pb::StaffProfession::Nurse.into(),
+                page_size: 2,
+                page_token: staff.next_page_token.clone(),
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(fields(&other_filter), ["page_token"]);
     let rest = client
         .legevakt
         .list_staff_members(pb::ListStaffMembersRequest {

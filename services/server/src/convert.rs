@@ -137,27 +137,52 @@ pub fn page_token(last_id: Uuid, scope: &str) -> String {
 
 /// A short mark of a request's filters, carried in its page tokens.
 fn scope_mark(scope: &str) -> String {
-    format!("{:016x}", allmenn_store::idempotency::fingerprint(scope.as_bytes()))
+    scope_mark_of(scope.as_bytes())
+}
+
+fn scope_mark_of(bytes: &[u8]) -> String {
+    format!("{:016x}", allmenn_store::idempotency::fingerprint(bytes))
 }
 
 const OFFSET_TOKEN_PREFIX: &str = "offset.";
 
+/// What a list request asks for without its paging, as a mark its page tokens carry: a token is
+/// good only for the request it was issued for (common.proto). `paging` names the request's
+/// `page_size` and `page_token`, which are left out.
+pub fn page_scope<M: prost::Message + Clone>(
+    request: &M,
+    paging: impl FnOnce(&mut M) -> (&mut i32, &mut String),
+) -> String {
+    let mut unpaged = request.clone();
+    let (size, token) = paging(&mut unpaged);
+    *size = 0;
+    token.clear();
+    scope_mark_of(&unpaged.encode_to_vec())
+}
+
 /// One page of an already ordered, modest-sized list (staff, shift types, plans...): page tokens
-/// carry the offset of the next item. Returns the page and the next token (empty on the last page).
+/// carry the offset of the next item and the request's [`page_scope`]. Returns the page and the
+/// next token (empty on the last page).
 pub fn offset_page<T>(
     violations: &mut Violations,
     items: Vec<T>,
     requested_size: i32,
     page_token: &str,
+    scope: &str,
 ) -> (Vec<T>, String) {
     let size = usize::try_from(page_size(violations, requested_size, 100, 1000)).unwrap_or(100);
     let offset = if page_token.is_empty() {
         0
     } else {
-        match page_token.strip_prefix(OFFSET_TOKEN_PREFIX).and_then(|offset| offset.parse::<usize>().ok()) {
+        let parsed = page_token
+            .strip_prefix(OFFSET_TOKEN_PREFIX)
+            .and_then(|rest| rest.split_once('.'))
+            .filter(|(_, issued_for)| *issued_for == scope)
+            .and_then(|(offset, _)| offset.parse::<usize>().ok());
+        match parsed {
             Some(offset) => offset,
             None => {
-                violations.add("page_token", "is not a token this service issued");
+                violations.add("page_token", "is not a token this service issued for this request");
                 0
             }
         }
@@ -165,7 +190,7 @@ pub fn offset_page<T>(
     let total = items.len();
     let page: Vec<T> = items.into_iter().skip(offset).take(size).collect();
     let next = offset + page.len();
-    let token = if next < total { format!("{OFFSET_TOKEN_PREFIX}{next}") } else { String::new() };
+    let token = if next < total { format!("{OFFSET_TOKEN_PREFIX}{next}.{scope}") } else { String::new() };
     (page, token)
 }
 

@@ -375,8 +375,13 @@ impl LegevaktService for Legevakt {
             repo::list_districts(self.store.connection(), kommune.as_ref().map(|number| number.as_str()))
                 .await
                 .map_err(ApiError::from)?;
-        let (page, next_page_token) =
-            common::offset_page(&mut violations, districts, request.page_size, &request.page_token);
+        let (page, next_page_token) = common::offset_page(
+            &mut violations,
+            districts,
+            request.page_size,
+            &request.page_token,
+            &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
+        );
         violations.finish()?;
         Ok(Response::new(pb::ListLegevaktDistrictsResponse {
             districts: page.iter().map(lv::district_message).collect(),
@@ -445,8 +450,13 @@ impl LegevaktService for Legevakt {
             .filter(|member| profession.is_none_or(|wanted| member.profession == wanted))
             .collect();
         let mut violations = Violations::new();
-        let (page, next_page_token) =
-            common::offset_page(&mut violations, staff, request.page_size, &request.page_token);
+        let (page, next_page_token) = common::offset_page(
+            &mut violations,
+            staff,
+            request.page_size,
+            &request.page_token,
+            &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
+        );
         violations.finish()?;
         Ok(Response::new(pb::ListStaffMembersResponse {
             staff_members: page.iter().map(|member| lv::staff_message(member, &rule)).collect(),
@@ -505,8 +515,13 @@ impl LegevaktService for Legevakt {
         let shifts =
             repo::list_shift_types(self.store.connection(), district_id).await.map_err(ApiError::from)?;
         let mut violations = Violations::new();
-        let (page, next_page_token) =
-            common::offset_page(&mut violations, shifts, request.page_size, &request.page_token);
+        let (page, next_page_token) = common::offset_page(
+            &mut violations,
+            shifts,
+            request.page_size,
+            &request.page_token,
+            &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
+        );
         violations.finish()?;
         Ok(Response::new(pb::ListShiftTypesResponse {
             shift_types: page.iter().map(lv::shift_type_message).collect(),
@@ -603,8 +618,13 @@ impl LegevaktService for Legevakt {
             let from = exemption.valid_from.as_ref().map(|date| (date.year, date.month, date.day));
             (exemption.staff_member_id.clone(), from, exemption.id.clone())
         });
-        let (page, next_page_token) =
-            common::offset_page(&mut violations, exemptions, request.page_size, &request.page_token);
+        let (page, next_page_token) = common::offset_page(
+            &mut violations,
+            exemptions,
+            request.page_size,
+            &request.page_token,
+            &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
+        );
         violations.finish()?;
         Ok(Response::new(pb::ListExemptionsResponse { exemptions: page, next_page_token }))
     }
@@ -661,8 +681,13 @@ impl LegevaktService for Legevakt {
             repo::unavailability_of(self.store.connection(), staff.iter().map(|m| m.id).collect(), from, to)
                 .await
                 .map_err(ApiError::from)?;
-        let (page, next_page_token) =
-            common::offset_page(&mut violations, spans, request.page_size, &request.page_token);
+        let (page, next_page_token) = common::offset_page(
+            &mut violations,
+            spans,
+            request.page_size,
+            &request.page_token,
+            &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
+        );
         violations.finish()?;
         Ok(Response::new(pb::ListUnavailabilitiesResponse {
             unavailabilities: page.iter().map(|span| lv::unavailability_message(span, Vec::new())).collect(),
@@ -767,8 +792,13 @@ impl LegevaktService for Legevakt {
         let requests =
             repo::list_requests(self.store.connection(), plan_id, member_id).await.map_err(ApiError::from)?;
         let mut violations = Violations::new();
-        let (page, next_page_token) =
-            common::offset_page(&mut violations, requests, request.page_size, &request.page_token);
+        let (page, next_page_token) = common::offset_page(
+            &mut violations,
+            requests,
+            request.page_size,
+            &request.page_token,
+            &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
+        );
         violations.finish()?;
         Ok(Response::new(pb::ListShiftRequestsResponse {
             shift_requests: page.iter().map(lv::request_message).collect(),
@@ -807,8 +837,13 @@ impl LegevaktService for Legevakt {
         self.district(district_id).await?;
         let plans = repo::list_plans(self.store.connection(), district_id).await.map_err(ApiError::from)?;
         let mut violations = Violations::new();
-        let (page, next_page_token) =
-            common::offset_page(&mut violations, plans, request.page_size, &request.page_token);
+        let (page, next_page_token) = common::offset_page(
+            &mut violations,
+            plans,
+            request.page_size,
+            &request.page_token,
+            &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
+        );
         violations.finish()?;
         Ok(Response::new(pb::ListShiftPlansResponse {
             plans: page.iter().map(|plan| lv::plan_message(plan, None, None)).collect(),
@@ -831,8 +866,13 @@ impl LegevaktService for Legevakt {
         let rows =
             repo::list_cover(self.store.connection(), plan_id, from, to).await.map_err(ApiError::from)?;
         let mut violations = Violations::new();
-        let (page, next_page_token) =
-            common::offset_page(&mut violations, rows, request.page_size, &request.page_token);
+        let (page, next_page_token) = common::offset_page(
+            &mut violations,
+            rows,
+            request.page_size,
+            &request.page_token,
+            &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
+        );
         violations.finish()?;
         Ok(Response::new(pb::ListCoverRequirementsResponse {
             requirements: page
@@ -909,8 +949,13 @@ impl LegevaktService for Legevakt {
         let district_id = violations.into_result(|| district_id)?;
         let balances = self.balances(district_id).await?;
         let mut violations = Violations::new();
-        let (page, next_page_token) =
-            common::offset_page(&mut violations, balances, request.page_size, &request.page_token);
+        let (page, next_page_token) = common::offset_page(
+            &mut violations,
+            balances,
+            request.page_size,
+            &request.page_token,
+            &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
+        );
         violations.finish()?;
         Ok(Response::new(pb::ListFairnessBalancesResponse { balances: page, next_page_token }))
     }
