@@ -23,6 +23,7 @@ use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use allmenn_domain::holidays::is_public_holiday;
+use allmenn_domain::shift_time::oslo_instant;
 use allmenn_legevakt::compile::compile;
 use allmenn_legevakt::explain::{ConstraintKind, Explanation};
 use allmenn_legevakt::plan::{
@@ -30,8 +31,7 @@ use allmenn_legevakt::plan::{
     ShiftCategory, ShiftMode, ShiftRequest, ShiftRole, ShiftType, StaffLimits, StaffMember, Unavailability,
 };
 use allmenn_legevakt::solve::{SolveSettings, solve};
-use chrono::{Datelike, Days, NaiveDate, NaiveTime, TimeZone, Weekday};
-use chrono_tz::Europe::Oslo;
+use chrono::{Datelike, Days, NaiveDate, NaiveTime, Weekday};
 use uuid::Uuid;
 
 /// A district's size.
@@ -173,10 +173,7 @@ fn facts(independent: bool, draw: &mut Draw) -> CompetenceFacts {
 /// A whole-day absence in Europe/Oslo from `first` to `last` inclusive.
 fn away(first: NaiveDate, last: NaiveDate) -> Unavailability {
     let midnight = |date: NaiveDate| {
-        Oslo.from_local_datetime(&date.and_time(NaiveTime::MIN))
-            .earliest()
-            .expect("midnight exists in Europe/Oslo")
-            .to_utc()
+        oslo_instant(date.and_time(NaiveTime::MIN)).expect("every Oslo date has a midnight")
     };
     Unavailability { start: midnight(first), end: midnight(last + Days::new(1)) }
 }
@@ -317,7 +314,7 @@ fn hard_kinds(explanation: &Explanation) -> String {
 fn main() {
     let options = parse_options();
     println!(
-        "district\tstaff\tdays\tshifts\tcompile_ms\tfeasible\thard\tobjective\tbelow_preferred\trequests_granted\tfairness_max_dev\ttime_to_best_s\titerations\tpeak_mib"
+        "district\tstaff\tdays\tplaces\tcompile_ms\tfeasible\thard\tobjective\tbelow_preferred\trequests_granted\tfairness_max_dev\ttime_to_best_s\titerations\tpeak_mib\thard_kinds"
     );
     for size in &options.sizes {
         let input = district(*size, options.seed);
@@ -341,7 +338,7 @@ fn main() {
             }
         };
         let explanation = &outcome.explanation;
-        let shifts: u32 =
+        let places: u32 =
             explanation.occurrences.iter().map(|occurrence| occurrence.min.max(occurrence.preferred)).sum();
         let below_preferred = explanation.of_kind(ConstraintKind::CoverBelowPreferred).count();
         let granted: u32 = explanation.totals.iter().map(|totals| totals.requests_granted).sum();
@@ -352,7 +349,7 @@ fn main() {
             size.name,
             input.staff.len(),
             input.dates().len(),
-            shifts,
+            places,
             compile_ms,
             if explanation.score.hard_violations == 0 { "yes" } else { "no" },
             explanation.score.hard_violations,
