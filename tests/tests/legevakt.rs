@@ -1598,6 +1598,25 @@ async fn replanning_after_an_absence_moves_only_what_it_must(server: &TestServer
             .iter()
             .all(|violation| violation.kind != pb::ConstraintKind::ChangeFromPublished as i32)
     );
+    // A whole day of sick leave releases the doctor from duty: their fair share shrinks, and the
+    // doctors' shares grow to keep the total.
+    let replanned = client
+        .legevakt
+        .get_shift_plan(pb::GetShiftPlanRequest {
+            plan_id: plan.id.clone(),
+            version: last.result_version,
+            view: pb::ShiftPlanView::Full.into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let target = |version: &pb::ShiftPlan, person: &str| {
+        version.staff_totals.iter().find(|totals| totals.staff_member_id == person).unwrap().target_points
+    };
+    assert!(target(&replanned, &absent.id) < target(&published, &absent.id) - 1e-6);
+    for doctor in doctors.iter().filter(|doctor| doctor.id != absent.id) {
+        assert!(target(&replanned, &doctor.id) >= target(&published, &doctor.id) - 1e-6);
+    }
 
     // Re-planned from the first Saturday: the shifts starting before it are kept as published, even
     // that of a doctor who has since become unavailable on the first Wednesday, and the absent

@@ -24,7 +24,8 @@
 //! * Fairness: points per person against a target; the targets split the plan's points at
 //!   preferred cover ([`fairness_targets`]) among the staff of the same profession (doctors share
 //!   DOCTOR and BAKVAKT shifts, nurses NURSE shifts) by participation share, scaled by the part of
-//!   the period the person is on the staff and not fully exempt, and adjusted by the carried
+//!   the period the person is on the staff, not fully exempt and not on sick or parental leave
+//!   for the whole day (a holiday or course only moves duty), and adjusted by the carried
 //!   balance (the domain's `carry_over_targets`). Cost: `fairness_deviation × round(deviation²)`.
 //!   The balance after the plan is the balance before plus the points earned less the plain fair
 //!   share (without the balance adjustment), so that a person who meets an adjusted target ends
@@ -475,8 +476,9 @@ pub fn needs_bakvakt(input: &PlanInput, member: &StaffMember, date: NaiveDate) -
     member.profession == Profession::Doctor && !member.may_work_alone(&input.competence_rule, date)
 }
 
-/// Each staff member's fairness share: participation (0–1) × the part of the period on the staff
-/// and not fully exempt.
+/// Each staff member's fairness share: participation (0–1) × the part of the period on the staff,
+/// not fully exempt and not on a leave that releases them from duty (sick or parental leave, for
+/// whole days).
 pub fn fairness_shares(input: &PlanInput) -> Vec<f64> {
     let dates = input.dates();
     input
@@ -491,6 +493,10 @@ pub fn fairness_shares(input: &PlanInput) -> Vec<f64> {
                 .filter(|date| {
                     member.on_staff(**date)
                         && !matches!(exemption_on(input, member, **date), DayExemption::Full { .. })
+                        && !member
+                            .unavailability
+                            .iter()
+                            .any(|span| span.reason.releases_duty() && span.covers_day(**date))
                 })
                 .count();
             f64::from(member.participation_percentage.min(100)) / 100.0 * available as f64

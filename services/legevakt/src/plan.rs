@@ -578,6 +578,31 @@ impl Exemption {
     }
 }
 
+/// Why a person is away (proto `UnavailabilityReason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum AbsenceReason {
+    /// Holiday.
+    Vacation,
+    /// Course or conference.
+    Course,
+    /// Sick leave.
+    SickLeave,
+    /// Parental leave.
+    ParentalLeave,
+    /// Another reason (also an unset one).
+    #[default]
+    Other,
+}
+
+impl AbsenceReason {
+    /// Whether the absence releases the person from legevakt duty while it lasts, so that their
+    /// fair share of the plan's points shrinks with it. Sick and parental leave do; a holiday, a
+    /// course or another absence only moves the duty to other weeks of the plan.
+    pub fn releases_duty(self) -> bool {
+        matches!(self, Self::SickLeave | Self::ParentalLeave)
+    }
+}
+
 /// A span in which a person cannot work: no shift overlapping it may be assigned to them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Unavailability {
@@ -585,12 +610,23 @@ pub struct Unavailability {
     pub start: DateTime<Utc>,
     /// End (exclusive).
     pub end: DateTime<Utc>,
+    /// Why.
+    pub reason: AbsenceReason,
 }
 
 impl Unavailability {
     /// Whether the span shares time with `[start, end)`.
     pub fn overlaps(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
         self.start < end && start < self.end
+    }
+
+    /// Whether the span holds the whole local (Europe/Oslo) day `date`.
+    pub fn covers_day(&self, date: NaiveDate) -> bool {
+        let midnight = |date: NaiveDate| oslo_instant(date.and_time(NaiveTime::MIN));
+        match (midnight(date), date.succ_opt().and_then(midnight)) {
+            (Some(start), Some(end)) => self.start <= start && end <= self.end,
+            _ => false,
+        }
     }
 }
 

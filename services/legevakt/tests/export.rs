@@ -175,9 +175,11 @@ fn html_lists_every_person_escaped_with_shading_colours_and_violations() {
     let (mut input, assignments) = roster();
     input.cover.push(cover(date(2026, 3, 30), "D", 2, 2));
     let start = Utc.with_ymd_and_hms(2026, 3, 29, 22, 0, 0).unwrap();
-    input.staff[0]
-        .unavailability
-        .push(allmenn_legevakt::plan::Unavailability { start, end: start + chrono::Duration::days(1) });
+    input.staff[0].unavailability.push(allmenn_legevakt::plan::Unavailability {
+        start,
+        end: start + chrono::Duration::days(1),
+        reason: allmenn_legevakt::plan::AbsenceReason::Vacation,
+    });
     let file =
         export(ExportFormat::Html, &input, &assignments, &options(ExportScope::District, true)).unwrap();
     assert_eq!(file.content_type, "text/html; charset=utf-8");

@@ -12,8 +12,8 @@ use allmenn_legevakt::explain::{
     validate_edits,
 };
 use allmenn_legevakt::plan::{
-    Assignment, PlanInput, Replan, RequestKind, ShiftCategory, ShiftMode, ShiftRequest, ShiftRole,
-    Unavailability,
+    AbsenceReason, Assignment, PlanInput, Replan, RequestKind, ShiftCategory, ShiftMode, ShiftRequest,
+    ShiftRole, Unavailability,
 };
 use allmenn_legevakt::solve::{SolveMode, SolveSettings, solve};
 use allmenn_scheduler::evaluate::{HardRule, SoftKind, evaluate};
@@ -316,7 +316,11 @@ fn replanning_keeps_frozen_shifts_and_moves_only_what_must_move() {
         })
         .expect("someone works in the span, in shifts that are not frozen");
     let index = input.staff.iter().position(|member| member.id == sick).unwrap();
-    input.staff[index].unavailability.push(Unavailability { start: sick_start, end: sick_end });
+    input.staff[index].unavailability.push(Unavailability {
+        start: sick_start,
+        end: sick_end,
+        reason: AbsenceReason::SickLeave,
+    });
     input.replan = Some(Replan { published: published.assignments.clone(), freeze_before: freeze });
     input.assignments = published.assignments.clone();
 
@@ -458,6 +462,43 @@ fn nurses_have_their_own_fairness_pool() {
     let week_of_evenings: f64 = 4.0 * 7.0 * 1.5 + 3.0 * 7.0 * 2.0;
     assert!((targets[1] + targets[2] - week_of_evenings).abs() < 1e-6);
     assert!((targets[0] - week_of_evenings).abs() < 1e-6);
+}
+
+/// Sick and parental leave release a person from duty for their whole days, so the fair share
+/// shrinks with them; a holiday only moves duty, and part of a day is still a day on duty.
+#[test]
+fn leave_that_releases_from_duty_lowers_the_fair_share() {
+    let midnight =
+        |offset: u64| Oslo.from_local_datetime(&day(offset).and_hms_opt(0, 0, 0).unwrap()).unwrap();
+    let away = |first: u64, end: u64, reason: AbsenceReason| Unavailability {
+        start: midnight(first).with_timezone(&Utc),
+        end: midnight(end).with_timezone(&Utc),
+        reason,
+    };
+    let staff = (1..=5).map(|number| doctor(number, "Lege", "Nummer", true)).collect();
+    let mut input = plan(day(0), day(6), staff);
+    for offset in 0..7 {
+        input.cover.push(cover(day(offset), "K", 1, 1));
+    }
+    // Three whole days of sick leave, and an afternoon that leaves the day on duty.
+    input.staff[0].unavailability.push(away(0, 3, AbsenceReason::SickLeave));
+    input.staff[0].unavailability.push(Unavailability {
+        start: (midnight(4) + chrono::Duration::hours(12)).with_timezone(&Utc),
+        end: midnight(5).with_timezone(&Utc),
+        reason: AbsenceReason::SickLeave,
+    });
+    input.staff[1].unavailability.push(away(0, 7, AbsenceReason::ParentalLeave));
+    input.staff[2].unavailability.push(away(0, 3, AbsenceReason::Vacation));
+    input.staff[3].unavailability.push(away(0, 3, AbsenceReason::Course));
+
+    let targets = fairness_targets(&input).unwrap();
+    let total: f64 = input.occurrences().unwrap().iter().map(|occurrence| occurrence.fairness_points).sum();
+    // Shares in days: 4, 0, 7, 7 and 7.
+    let per_day = total / 25.0;
+    let expected = [4.0 * per_day, 0.0, 7.0 * per_day, 7.0 * per_day, 7.0 * per_day];
+    for (person, (target, expected)) in targets.iter().zip(expected).enumerate() {
+        assert!((target - expected).abs() < 1e-6, "person {person}: {target} against {expected}");
+    }
 }
 
 #[test]

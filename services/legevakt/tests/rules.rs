@@ -6,7 +6,7 @@ mod common;
 use allmenn_legevakt::compile::{HARD_AS_SOFT_WEIGHT, compile};
 use allmenn_legevakt::explain::{ConstraintKind, Explanation, explain};
 use allmenn_legevakt::plan::{
-    Exemption, ExemptionReason, FairnessRates, HeldShift, PlanInput, ShiftCategory, ShiftMode,
+    AbsenceReason, Exemption, ExemptionReason, FairnessRates, HeldShift, PlanInput, ShiftCategory, ShiftMode,
     ShiftOccurrence, ShiftRole, StaffLimits, StaffMember, Unavailability, occurrence_id, parse_occurrence_id,
 };
 use allmenn_scheduler::evaluate::{HardRule, SoftKind, evaluate};
@@ -147,7 +147,7 @@ fn unavailability_overlapping_a_shift_is_detected() {
     let start = Oslo.with_ymd_and_hms(2026, 3, 2, 15, 0, 0).unwrap().with_timezone(&Utc);
     let end = Oslo.with_ymd_and_hms(2026, 3, 2, 17, 0, 0).unwrap().with_timezone(&Utc);
     let member = StaffMember {
-        unavailability: vec![Unavailability { start, end }],
+        unavailability: vec![Unavailability { start, end, reason: AbsenceReason::Other }],
         ..doctor(1, "Ola", "Nordmann", true)
     };
     let mut input = one_doctor_plan(member, monday(), monday());

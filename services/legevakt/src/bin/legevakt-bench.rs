@@ -27,8 +27,9 @@ use allmenn_domain::shift_time::oslo_instant;
 use allmenn_legevakt::compile::compile;
 use allmenn_legevakt::explain::{ConstraintKind, Explanation};
 use allmenn_legevakt::plan::{
-    CompetenceFacts, CoverRequirement, Exemption, ExemptionReason, PlanInput, Profession, RequestKind,
-    ShiftCategory, ShiftMode, ShiftRequest, ShiftRole, ShiftType, StaffLimits, StaffMember, Unavailability,
+    AbsenceReason, CompetenceFacts, CoverRequirement, Exemption, ExemptionReason, PlanInput, Profession,
+    RequestKind, ShiftCategory, ShiftMode, ShiftRequest, ShiftRole, ShiftType, StaffLimits, StaffMember,
+    Unavailability,
 };
 use allmenn_legevakt::solve::{SolveSettings, solve};
 use chrono::{Datelike, Days, NaiveDate, NaiveTime, Weekday};
@@ -175,7 +176,11 @@ fn away(first: NaiveDate, last: NaiveDate) -> Unavailability {
     let midnight = |date: NaiveDate| {
         oslo_instant(date.and_time(NaiveTime::MIN)).expect("every Oslo date has a midnight")
     };
-    Unavailability { start: midnight(first), end: midnight(last + Days::new(1)) }
+    Unavailability {
+        start: midnight(first),
+        end: midnight(last + Days::new(1)),
+        reason: AbsenceReason::Vacation,
+    }
 }
 
 fn district(size: Size, seed: u64) -> PlanInput {

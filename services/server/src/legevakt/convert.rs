@@ -133,7 +133,8 @@ pub(super) fn unavailability_reason_name(reason: pb::UnavailabilityReason) -> &'
     }
 }
 
-fn unavailability_reason_of(name: &str) -> pb::UnavailabilityReason {
+/// The reason of a stored unavailability name (unknown names are OTHER).
+pub(super) fn unavailability_reason_of(name: &str) -> pb::UnavailabilityReason {
     match name {
         "vacation" => pb::UnavailabilityReason::Vacation,
         "course" => pb::UnavailabilityReason::Course,

@@ -180,7 +180,11 @@ pub(super) fn input(loaded: &LoadedPlan, roster: &[AssignmentRow]) -> lp::PlanIn
                     .unavailability
                     .iter()
                     .filter(|span| span.staff_member_id == member.id)
-                    .map(|span| lp::Unavailability { start: span.start_time, end: span.end_time })
+                    .map(|span| lp::Unavailability {
+                        start: span.start_time,
+                        end: span.end_time,
+                        reason: absence_reason(&span.reason),
+                    })
                     .collect(),
                 held_elsewhere: loaded
                     .held_elsewhere
@@ -474,6 +478,17 @@ pub(super) fn export(
 /// Exposed for the solve module.
 pub(super) fn plan_error(error: lp::PlanError) -> ApiError {
     planning_error(error)
+}
+
+/// The planning crate's reason of a stored unavailability name.
+fn absence_reason(name: &str) -> lp::AbsenceReason {
+    match lv::unavailability_reason_of(name) {
+        pb::UnavailabilityReason::Vacation => lp::AbsenceReason::Vacation,
+        pb::UnavailabilityReason::Course => lp::AbsenceReason::Course,
+        pb::UnavailabilityReason::SickLeave => lp::AbsenceReason::SickLeave,
+        pb::UnavailabilityReason::ParentalLeave => lp::AbsenceReason::ParentalLeave,
+        pb::UnavailabilityReason::Other | pb::UnavailabilityReason::Unspecified => lp::AbsenceReason::Other,
+    }
 }
 
 #[cfg(test)]
