@@ -843,6 +843,20 @@ impl PlanInput {
         Some((date - self.first_date).num_days() as usize)
     }
 
+    /// The plan without the staff members `gone` (deleted from the district): they leave the
+    /// staff, and their requests and assignments (the published ones of a re-plan too) go with them.
+    pub fn without_staff(&self, gone: &HashSet<Uuid>) -> PlanInput {
+        let kept = |staff_id: &Uuid| !gone.contains(staff_id);
+        let mut input = self.clone();
+        input.staff.retain(|member| kept(&member.id));
+        input.requests.retain(|request| kept(&request.staff_id));
+        input.assignments.retain(|assignment| kept(&assignment.staff_id));
+        if let Some(replan) = &mut input.replan {
+            replan.published.retain(|assignment| kept(&assignment.staff_id));
+        }
+        input
+    }
+
     /// Whether `date` is in the period.
     pub fn contains(&self, date: NaiveDate) -> bool {
         self.day_index(date).is_some()

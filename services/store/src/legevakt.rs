@@ -49,21 +49,34 @@ fn shared<Q: QuerySelect>(query: Q, backend: DbBackend) -> Q {
 pub async fn hold_staff<C: ConnectionTrait>(transaction: &C, mut ids: Vec<Uuid>) -> Result<(), StoreError> {
     ids.sort_unstable();
     ids.dedup();
+    if hold_present_staff(transaction, ids.clone()).await?.len() != ids.len() {
+        return Err(StoreError::NotFound(Resource::StaffMember));
+    }
+    Ok(())
+}
+
+/// Share-locks those of the staff members `ids` that still exist and returns them (as
+/// [`hold_staff`], for a write that can do without the others).
+pub async fn hold_present_staff<C: ConnectionTrait>(
+    transaction: &C,
+    mut ids: Vec<Uuid>,
+) -> Result<Vec<Uuid>, StoreError> {
+    ids.sort_unstable();
+    ids.dedup();
+    let mut present = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let query = staff_member::Entity::find()
             .select_only()
             .column(staff_member::Column::Id)
             .filter(staff_member::Column::Id.is_in(chunk.to_vec()));
-        let present: Vec<Uuid> = shared(query, transaction.get_database_backend())
+        let found: Vec<Uuid> = shared(query, transaction.get_database_backend())
             .into_tuple()
             .all(transaction)
             .await
             .map_err(StoreError::from_db)?;
-        if present.len() != chunk.len() {
-            return Err(StoreError::NotFound(Resource::StaffMember));
-        }
+        present.extend(found);
     }
-    Ok(())
+    Ok(present)
 }
 
 /// Share-locks the district's shift types a write names by code, or fails with NOT_FOUND when one

@@ -12,6 +12,7 @@
 //! retry without starting a second one.
 
 use std::{
+    collections::HashSet,
     sync::{
         Arc,
         atomic::{AtomicBool, Ordering},
@@ -19,6 +20,8 @@ use std::{
     time::{Duration, Instant},
 };
 
+use allmenn_legevakt::explain::Explanation;
+use allmenn_legevakt::plan::{Assignment, PlanInput};
 use allmenn_legevakt::solve::{SolveMode, SolveSettings};
 use allmenn_proto::v1 as pb;
 use allmenn_store::{
@@ -381,26 +384,32 @@ async fn run(
     let outcome = outcome
         .map_err(|_| ApiError::Internal("the optimiser task stopped unexpectedly"))?
         .map_err(planning::plan_error)?;
-    // A version's score is its roster under the plan's rules. A re-plan's cost of moving published
-    // assignments only guided the optimiser (a move forced by an absence would otherwise inflate
-    // the score for good); DiffShiftPlanVersions lists the moves.
-    let rescored;
-    let explanation = if input.replan.is_some() {
-        let plan_rules = allmenn_legevakt::plan::PlanInput { replan: None, ..input.clone() };
-        rescored = allmenn_legevakt::explain::explain(&plan_rules, &outcome.assignments)
-            .map_err(planning::plan_error)?;
-        &rescored
-    } else {
-        &outcome.explanation
-    };
-    let evaluated = planning::evaluated(&input, explanation);
-    let roster = planning::roster_rows(&outcome.assignments);
+    let mut evaluated = version_score(&input, &outcome.assignments, Some(&outcome.explanation))?;
+    let mut assignments = outcome.assignments.clone();
     let transaction = store.begin_write().await?;
     let plan = repo::lock_plan(&transaction, solve.plan_id, None).await?;
     if ended_elsewhere || repo::get_solve(&transaction, solve.id).await?.state != "running" {
         return Err(ApiError::Internal(
             "the solve was ended as abandoned while it ran; its result is not stored",
         ));
+    }
+    // A staff member without shifts may be deleted while the solve runs. The roster is stored
+    // without them, scored without them (their places are open), rather than lost.
+    let rostered: HashSet<Uuid> = assignments.iter().map(|assignment| assignment.staff_id).collect();
+    let present: HashSet<Uuid> = repo::hold_present_staff(&transaction, rostered.iter().copied().collect())
+        .await?
+        .into_iter()
+        .collect();
+    if present.len() < rostered.len() {
+        let gone: HashSet<Uuid> = rostered.difference(&present).copied().collect();
+        assignments.retain(|assignment| !gone.contains(&assignment.staff_id));
+        evaluated = version_score(&input.without_staff(&gone), &assignments, None)?;
+        let note = format!(
+            "{} staff member{} deleted while the solve ran; their shifts are open",
+            gone.len(),
+            if gone.len() == 1 { " was" } else { "s were" }
+        );
+        solve.message = if solve.message.is_empty() { note } else { format!("{}; {note}", solve.message) };
     }
     let (_, version) = repo::add_version(
         &transaction,
@@ -415,7 +424,7 @@ async fn run(
             note: String::new(),
             published: false,
         },
-        roster,
+        planning::roster_rows(&assignments),
     )
     .await?;
     solve.state = if cancelled_by_client { "cancelled" } else { "succeeded" }.to_owned();
@@ -428,6 +437,7 @@ async fn run(
     // Optimal for the re-plan's measure, moves included; the stored score leaves them out, where
     // only a roster without any cost is plainly optimal.
     solve.proven_optimal = outcome.proven_optimal()
+        && assignments.len() == outcome.assignments.len()
         && (input.replan.is_none() || (evaluated.hard_violations == 0 && evaluated.objective == 0));
     solve.ended_at = Some(Utc::now());
     let solve = repo::save_solve(&transaction, solve).await?;
@@ -441,4 +451,26 @@ async fn run(
         "solve finished"
     );
     Ok(solve)
+}
+
+/// The score a solve's roster is stored with: the roster under the plan's rules. A re-plan's cost
+/// of moving published assignments only guided the optimiser (a move forced by an absence would
+/// otherwise inflate the score for good); DiffShiftPlanVersions lists the moves. `explanation`
+/// is the optimiser's own, used when it already is that.
+fn version_score(
+    input: &PlanInput,
+    assignments: &[Assignment],
+    explanation: Option<&Explanation>,
+) -> Result<planning::Evaluated, ApiError> {
+    let rescored;
+    let explanation = match explanation {
+        Some(explanation) if input.replan.is_none() => explanation,
+        _ => {
+            let plan_rules = PlanInput { replan: None, ..input.clone() };
+            rescored =
+                allmenn_legevakt::explain::explain(&plan_rules, assignments).map_err(planning::plan_error)?;
+            &rescored
+        }
+    };
+    Ok(planning::evaluated(input, explanation))
 }
