@@ -144,7 +144,7 @@ fn scope_mark_of(bytes: &[u8]) -> String {
     format!("{:016x}", allmenn_store::idempotency::fingerprint(bytes))
 }
 
-const OFFSET_TOKEN_PREFIX: &str = "offset.";
+const AFTER_TOKEN_PREFIX: &str = "after.";
 
 /// What a list request asks for without its paging, as a mark its page tokens carry: a token is
 /// good only for the request it was issued for (common.proto). `paging` names the request's
@@ -160,27 +160,38 @@ pub fn page_scope<M: prost::Message + Clone>(
     scope_mark_of(&unpaged.encode_to_vec())
 }
 
-/// One page of an already ordered, modest-sized list (staff, shift types, plans...): page tokens
-/// carry the offset of the next item and the request's [`page_scope`]. Returns the page and the
-/// next token (empty on the last page).
-pub fn offset_page<T>(
+/// One page of an already ordered, modest-sized list (staff, shift types, plans...). A page token
+/// names the last item given (by a mark of `identity`), where the next page goes on, and carries
+/// the request's [`page_scope`]. Items added or removed elsewhere in the list meanwhile therefore
+/// neither repeat nor hide others. When the last item given is itself gone, the next page starts
+/// where it stood, which repeats an item rather than skip one if others moved too. Returns the
+/// page and the next token (empty on the last page).
+pub fn ordered_page<T>(
     violations: &mut Violations,
     items: Vec<T>,
     requested_size: i32,
     page_token: &str,
     scope: &str,
+    identity: impl Fn(&T) -> String,
 ) -> (Vec<T>, String) {
     let size = usize::try_from(page_size(violations, requested_size, 100, 1000)).unwrap_or(100);
-    let offset = if page_token.is_empty() {
+    let start = if page_token.is_empty() {
         0
     } else {
         let parsed = page_token
-            .strip_prefix(OFFSET_TOKEN_PREFIX)
-            .and_then(|rest| rest.split_once('.'))
-            .filter(|(_, issued_for)| *issued_for == scope)
-            .and_then(|(offset, _)| offset.parse::<usize>().ok());
+            .strip_prefix(AFTER_TOKEN_PREFIX)
+            .and_then(|rest| {
+                let (next, rest) = rest.split_once('.')?;
+                let (last, issued_for) = rest.split_once('.')?;
+                Some((next.parse::<usize>().ok()?, last, issued_for))
+            })
+            .filter(|(_, _, issued_for)| *issued_for == scope);
         match parsed {
-            Some(offset) => offset,
+            Some((next, last, _)) => items
+                .iter()
+                .position(|item| scope_mark_of(identity(item).as_bytes()) == last)
+                // The last item given is gone: the items after it moved up by one.
+                .map_or(next.saturating_sub(1), |position| position + 1),
             None => {
                 violations.add("page_token", "is not a token this service issued for this request");
                 0
@@ -188,9 +199,14 @@ pub fn offset_page<T>(
         }
     };
     let total = items.len();
-    let page: Vec<T> = items.into_iter().skip(offset).take(size).collect();
-    let next = offset + page.len();
-    let token = if next < total { format!("{OFFSET_TOKEN_PREFIX}{next}.{scope}") } else { String::new() };
+    let page: Vec<T> = items.into_iter().skip(start).take(size).collect();
+    let next = start + page.len();
+    let token = match page.last() {
+        Some(last) if next < total => {
+            format!("{AFTER_TOKEN_PREFIX}{next}.{}.{scope}", scope_mark_of(identity(last).as_bytes()))
+        }
+        _ => String::new(),
+    };
     (page, token)
 }
 
@@ -288,6 +304,29 @@ mod tests {
 
     /// A newest-first list paged by key: an item added at the front between two pages neither
     /// repeats the first page's last item nor hides one, and a foreign token is refused.
+    #[test]
+    fn ordered_pages_go_on_after_the_last_item_given() {
+        let mut violations = Violations::new();
+        let identity = |item: &&str| (*item).to_owned();
+        let (first, token) =
+            ordered_page(&mut violations, vec!["b", "c", "d", "e"], 2, "", "scope", identity);
+        assert_eq!(first, ["b", "c"]);
+        // An item added before the cursor and one removed after it: nothing repeats, nothing hides.
+        let (second, token) =
+            ordered_page(&mut violations, vec!["a", "b", "c", "e", "f"], 2, &token, "scope", identity);
+        assert_eq!(second, ["e", "f"]);
+        assert!(token.is_empty(), "the last page has no token");
+        // The cursor itself removed: the page starts where it stood.
+        let (_, token) = ordered_page(&mut violations, vec!["a", "b", "c", "d"], 2, "", "scope", identity);
+        let (after_gone, _) =
+            ordered_page(&mut violations, vec!["a", "c", "d"], 2, &token, "scope", identity);
+        assert_eq!(after_gone, ["c", "d"]);
+        assert!(violations.is_empty());
+        // A token is good only for the request it was issued for.
+        ordered_page(&mut violations, vec!["a", "c", "d"], 2, &token, "other", identity);
+        assert!(!violations.is_empty());
+    }
+
     #[test]
     fn keyed_pages_hold_when_items_arrive_meanwhile() {
         let key = |item: &i64| (-*item, 0);

@@ -375,12 +375,13 @@ impl LegevaktService for Legevakt {
             repo::list_districts(self.store.connection(), kommune.as_ref().map(|number| number.as_str()))
                 .await
                 .map_err(ApiError::from)?;
-        let (page, next_page_token) = common::offset_page(
+        let (page, next_page_token) = common::ordered_page(
             &mut violations,
             districts,
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
+            |district| district.id.to_string(),
         );
         violations.finish()?;
         Ok(Response::new(pb::ListLegevaktDistrictsResponse {
@@ -450,12 +451,13 @@ impl LegevaktService for Legevakt {
             .filter(|member| profession.is_none_or(|wanted| member.profession == wanted))
             .collect();
         let mut violations = Violations::new();
-        let (page, next_page_token) = common::offset_page(
+        let (page, next_page_token) = common::ordered_page(
             &mut violations,
             staff,
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
+            |member| member.id.to_string(),
         );
         violations.finish()?;
         Ok(Response::new(pb::ListStaffMembersResponse {
@@ -515,12 +517,13 @@ impl LegevaktService for Legevakt {
         let shifts =
             repo::list_shift_types(self.store.connection(), district_id).await.map_err(ApiError::from)?;
         let mut violations = Violations::new();
-        let (page, next_page_token) = common::offset_page(
+        let (page, next_page_token) = common::ordered_page(
             &mut violations,
             shifts,
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
+            |shift_type| shift_type.code.clone(),
         );
         violations.finish()?;
         Ok(Response::new(pb::ListShiftTypesResponse {
@@ -618,12 +621,13 @@ impl LegevaktService for Legevakt {
             let from = exemption.valid_from.as_ref().map(|date| (date.year, date.month, date.day));
             (exemption.staff_member_id.clone(), from, exemption.id.clone())
         });
-        let (page, next_page_token) = common::offset_page(
+        let (page, next_page_token) = common::ordered_page(
             &mut violations,
             exemptions,
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
+            |exemption| exemption.id.clone(),
         );
         violations.finish()?;
         Ok(Response::new(pb::ListExemptionsResponse { exemptions: page, next_page_token }))
@@ -681,12 +685,13 @@ impl LegevaktService for Legevakt {
             repo::unavailability_of(self.store.connection(), staff.iter().map(|m| m.id).collect(), from, to)
                 .await
                 .map_err(ApiError::from)?;
-        let (page, next_page_token) = common::offset_page(
+        let (page, next_page_token) = common::ordered_page(
             &mut violations,
             spans,
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
+            |span| span.id.to_string(),
         );
         violations.finish()?;
         Ok(Response::new(pb::ListUnavailabilitiesResponse {
@@ -792,12 +797,13 @@ impl LegevaktService for Legevakt {
         let requests =
             repo::list_requests(self.store.connection(), plan_id, member_id).await.map_err(ApiError::from)?;
         let mut violations = Violations::new();
-        let (page, next_page_token) = common::offset_page(
+        let (page, next_page_token) = common::ordered_page(
             &mut violations,
             requests,
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
+            |request| request.id.to_string(),
         );
         violations.finish()?;
         Ok(Response::new(pb::ListShiftRequestsResponse {
@@ -837,12 +843,13 @@ impl LegevaktService for Legevakt {
         self.district(district_id).await?;
         let plans = repo::list_plans(self.store.connection(), district_id).await.map_err(ApiError::from)?;
         let mut violations = Violations::new();
-        let (page, next_page_token) = common::offset_page(
+        let (page, next_page_token) = common::ordered_page(
             &mut violations,
             plans,
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
+            |plan| plan.id.to_string(),
         );
         violations.finish()?;
         Ok(Response::new(pb::ListShiftPlansResponse {
@@ -866,12 +873,13 @@ impl LegevaktService for Legevakt {
         let rows =
             repo::list_cover(self.store.connection(), plan_id, from, to).await.map_err(ApiError::from)?;
         let mut violations = Violations::new();
-        let (page, next_page_token) = common::offset_page(
+        let (page, next_page_token) = common::ordered_page(
             &mut violations,
             rows,
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
+            |row| format!("{} {}", row.date, row.shift_type_code),
         );
         violations.finish()?;
         Ok(Response::new(pb::ListCoverRequirementsResponse {
@@ -949,12 +957,13 @@ impl LegevaktService for Legevakt {
         let district_id = violations.into_result(|| district_id)?;
         let balances = self.balances(district_id).await?;
         let mut violations = Violations::new();
-        let (page, next_page_token) = common::offset_page(
+        let (page, next_page_token) = common::ordered_page(
             &mut violations,
             balances,
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
+            |balance| balance.staff_member_id.clone(),
         );
         violations.finish()?;
         Ok(Response::new(pb::ListFairnessBalancesResponse { balances: page, next_page_token }))
