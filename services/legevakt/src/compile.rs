@@ -28,8 +28,10 @@
 //! * **Requests**: model requests weighted `weight × request_not_granted`.
 //! * **Bakvakt**: a [`SupervisionRule`] per DOCTOR shift type and covering BAKVAKT type, weighted
 //!   [`HARD_AS_SOFT_WEIGHT`].
-//! * **Fairness**: a [`FairnessRule`] in tenths of a point; each employee's model target is the
-//!   exact target of [`crate::explain::fairness_targets`] in tenths (see below).
+//! * **Fairness**: a [`FairnessRule`] in tenths of a point, with a pool per profession, each
+//!   person's share of [`crate::explain::fairness_shares`] in thousandths and their balance in
+//!   tenths, and the divisor 100, so that the model costs squared deviations in whole points as
+//!   explain does (see below).
 //! * **Pinned assignments, re-planning**: warm start and fixed cells of the optimiser, prepared by
 //!   [`crate::solve`]; the cost of moving a published assignment is an "on" request of weight
 //!   `change_from_published` on the published (day, shift), and that of work on a day the
@@ -64,10 +66,10 @@
 //!   the Saturday where its Friday occurrence is a weekend shift (a Friday evening). Conservative
 //!   across a daylight-saving change; not conservative for a shift starting on a Monday morning
 //!   (before 08:00), which explain counts with the weekend before it and the model does not.
-//! * **Fairness** in the proto costs `weight × round(deviation²)` with fractional points; the model
-//!   can only cost `weight × |deviation|` in whole units. The model uses tenths of a point and the
-//!   exact targets rounded to tenths (largest remainder, so that they still add up), which makes
-//!   the linear cost a surrogate that pulls every person towards the same target.
+//! * **Fairness** in the proto costs `weight × round(deviation²)` per person; the model rounds each
+//!   pool's sum once, counts points to tenths and shares to thousandths, and lets a target go
+//!   below zero where explain clamps it at zero (a balance larger than the person's share of the
+//!   pool's points), so its cost may differ from explain's by a little.
 //! * **Cover minimum and bakvakt** are hard in legevakt terms and soft with
 //!   [`HARD_AS_SOFT_WEIGHT`] in the model; the model's objective therefore exceeds the legevakt
 //!   objective by that weight per missing person or unsupervised doctor.
@@ -109,9 +111,11 @@ pub const HARD_AS_SOFT_WEIGHT: u32 = 100_000;
 fn hard_as_soft_weight(input: &PlanInput, requests: &[Request], fairness: Option<&FairnessRule>) -> u32 {
     let weights = &input.rules.weights;
     let largest_request = requests.iter().map(|request| u64::from(request.weight)).max().unwrap_or(0);
-    // The model's fairness cost is linear in the points: one assignment moves it by its points.
+    // One assignment of `x` points moves its person's deviation by `x` (and the pool's targets by
+    // less): taken as from a deviation of `x` to one of `2x`, `3x²` in the model's units.
     let largest_points = fairness.map_or(0, |rule| {
-        u64::from(rule.points.iter().flatten().copied().max().unwrap_or(0)) * u64::from(rule.weight)
+        let points = u64::from(rule.points.iter().flatten().copied().max().unwrap_or(0));
+        (3 * points * points).saturating_mul(u64::from(rule.weight)) / u64::from(rule.divisor.max(1))
     });
     let per_assignment = u64::from(weights.cover_below_preferred)
         + u64::from(weights.cover_above_preferred)
@@ -166,7 +170,6 @@ pub struct CompiledPlan {
     shift_codes: Vec<String>,
     staff_ids: Vec<Uuid>,
     request_origins: Vec<RequestOrigin>,
-    model_fairness_targets: Vec<i64>,
     frozen: Vec<FrozenCell>,
     notes: Vec<String>,
 }
@@ -205,11 +208,6 @@ impl CompiledPlan {
     /// What each model request stands for (same order as the model's requests).
     pub fn request_origins(&self) -> &[RequestOrigin] {
         &self.request_origins
-    }
-
-    /// Model fairness target of each employee, in tenths of a point (empty without fairness).
-    pub fn model_fairness_targets(&self) -> &[i64] {
-        &self.model_fairness_targets
     }
 
     /// Cells frozen by re-planning (shifts starting before the freeze instant), with the value
@@ -598,15 +596,10 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
         }
     }
 
-    // Fairness: exact targets in tenths, made the model's targets through the carried balances.
+    // Fairness: points and balances in tenths, shares in thousandths, a pool per profession; the
+    // model's targets then follow the points the roster hands out, as explain's do.
     let mut fairness = None;
-    let mut model_fairness_targets = Vec::new();
     if rules.weights.fairness_deviation > 0 {
-        let targets = explain::fairness_targets(input)?;
-        let pool_of_role = |role: ShiftRole| match role {
-            ShiftRole::Doctor | ShiftRole::Bakvakt => Profession::Doctor,
-            ShiftRole::Nurse => Profession::Nurse,
-        };
         let shares = explain::fairness_shares(input);
         let pool_has_share = |pool: Profession| {
             input.staff.iter().zip(&shares).any(|(member, share)| member.profession == pool && *share > 0.0)
@@ -614,7 +607,7 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
         let mut points = vec![vec![0_u32; shift_count]; days];
         for (day, date) in dates.iter().enumerate() {
             for (shift, shift_type) in types.iter().enumerate() {
-                if !pool_has_share(pool_of_role(shift_type.role)) {
+                if !pool_has_share(explain::pool_of(shift_type.role)) {
                     continue;
                 }
                 let (min, preferred) = cover_of(day, shift);
@@ -623,30 +616,33 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
                 points[day][shift] = (occurrence.fairness_points.max(0.0) * FAIRNESS_SCALE).round() as u32;
             }
         }
-        let mut model_targets = vec![0_i64; input.staff.len()];
-        for pool in [Profession::Doctor, Profession::Nurse] {
-            let members: Vec<usize> =
-                (0..input.staff.len()).filter(|&index| input.staff[index].profession == pool).collect();
-            let pool_total: i64 = (0..days)
-                .flat_map(|day| (0..shift_count).map(move |shift| (day, shift)))
-                .filter(|&(_, shift)| pool_of_role(types[shift].role) == pool)
-                .map(|(day, shift)| i64::from(points[day][shift]) * i64::from(cover[day][shift].preferred))
-                .sum();
-            let wanted: Vec<f64> = members.iter().map(|&index| targets[index] * FAIRNESS_SCALE).collect();
-            let eligible: Vec<bool> = members.iter().map(|&index| shares[index] > 0.0).collect();
-            for (position, value) in apportion(pool_total, &wanted, &eligible).into_iter().enumerate() {
-                model_targets[members[position]] = value;
+        for ((employee, member), share) in employees.iter_mut().zip(&input.staff).zip(&shares) {
+            employee.share_permille = (share * 1000.0).round() as u32;
+            // Someone without a share has the target zero whatever their balance, as in explain.
+            let usable = employee.share_permille > 0 && member.fairness_balance.is_finite();
+            employee.fairness_balance =
+                if usable { (member.fairness_balance * FAIRNESS_SCALE).round() as i64 } else { 0 };
+        }
+        let pool_number = |pool: Profession| match pool {
+            Profession::Doctor => 0,
+            Profession::Nurse => 1,
+        };
+        let pools = input.staff.iter().map(|member| pool_number(member.profession)).collect();
+        // The targets share at most the points of every shift at its preferred cover.
+        let mut caps = vec![0_u64; 2];
+        for (day, row) in points.iter().enumerate() {
+            for (shift, &shift_points) in row.iter().enumerate() {
+                caps[pool_number(explain::pool_of(types[shift].role))] +=
+                    u64::from(shift_points) * u64::from(cover[day][shift].preferred);
             }
         }
-        for (employee, target) in employees.iter_mut().zip(&model_targets) {
-            // With equal shares and balances of minus the target, the model's target formula
-            // (share of planned points plus all balances, less the own balance) gives exactly
-            // `target`, because the planned points and the balances cancel.
-            employee.share_permille = 1000;
-            employee.fairness_balance = -target;
-        }
-        fairness = Some(FairnessRule { points, weight: rules.weights.fairness_deviation });
-        model_fairness_targets = model_targets;
+        fairness = Some(FairnessRule {
+            points,
+            weight: rules.weights.fairness_deviation,
+            divisor: (FAIRNESS_SCALE * FAIRNESS_SCALE) as u32,
+            pools,
+            caps,
+        });
     }
 
     let reaches: Vec<u8> = (0..shift_count)
@@ -692,21 +688,12 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
         fairness,
     };
     let model = Model::new(spec).map_err(|error| PlanError::Model(error.to_string()))?;
-    if model.fairness().is_some() {
-        for (employee, target) in model_fairness_targets.iter().enumerate() {
-            if model.fairness_target(employee) != *target {
-                notes.push("the model computes fairness targets differently from the plan's".into());
-                break;
-            }
-        }
-    }
     Ok(CompiledPlan {
         model,
         dates,
         shift_codes: types.iter().map(|shift_type| shift_type.code.clone()).collect(),
         staff_ids: input.staff.iter().map(|member| member.id).collect(),
         request_origins,
-        model_fairness_targets,
         frozen,
         notes,
     })

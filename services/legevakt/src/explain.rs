@@ -21,12 +21,15 @@
 //!   minimum too, as the model does).
 //! * Requests: a request with a code is about that shift; without one, about any shift starting
 //!   on the date. Cost: weight × `request_not_granted`.
-//! * Fairness: points per person against a target; the targets split the plan's points at
-//!   preferred cover ([`fairness_targets`]) among the staff of the same profession (doctors share
-//!   DOCTOR and BAKVAKT shifts, nurses NURSE shifts) by participation share, scaled by the part of
-//!   the period the person is on the staff, not fully exempt and not on sick or parental leave
-//!   for the whole day (a holiday or course only moves duty), and adjusted by the carried
-//!   balance (the domain's `carry_over_targets`). Cost: `fairness_deviation × round(deviation²)`.
+//! * Fairness: points per person against a target; the targets split the points the roster hands
+//!   out to a profession, up to the points of its shifts at preferred cover, among its staff
+//!   (doctors share DOCTOR and BAKVAKT shifts, nurses NURSE shifts) by participation share: a
+//!   shift nobody works lowers every target, so that fairness never asks for a shift the cover
+//!   does not, and a shift beyond the cover raises none, so that it weighs on whoever holds it.
+//!   Shares are scaled by the part of the period the person is on the staff, not fully exempt
+//!   and not on sick or parental leave for the whole day (a holiday or course only moves duty);
+//!   targets are adjusted by the carried balance (the domain's `carry_over_targets`). Cost:
+//!   `fairness_deviation × round(deviation²)`.
 //!   The balance after the plan is the balance before plus the points earned less the plain fair
 //!   share (without the balance adjustment), so that a person who meets an adjusted target ends
 //!   with the pool's common balance.
@@ -505,15 +508,17 @@ pub fn fairness_shares(input: &PlanInput) -> Vec<f64> {
         .collect()
 }
 
-fn pool_of(role: ShiftRole) -> Profession {
+/// The profession whose pool a shift's points belong to.
+pub fn pool_of(role: ShiftRole) -> Profession {
     match role {
         ShiftRole::Doctor | ShiftRole::Bakvakt => Profession::Doctor,
         ShiftRole::Nurse => Profession::Nurse,
     }
 }
 
-/// The plan's points at preferred cover, per profession pool.
-fn pool_totals(occurrences: &[ShiftOccurrence]) -> HashMap<Profession, f64> {
+/// The points of every shift at its preferred cover, per profession pool: the most the pool's
+/// targets share.
+pub fn planned_points(occurrences: &[ShiftOccurrence]) -> HashMap<Profession, f64> {
     let mut totals = HashMap::new();
     for occurrence in occurrences {
         *totals.entry(pool_of(occurrence.role)).or_insert(0.0) +=
@@ -522,22 +527,22 @@ fn pool_totals(occurrences: &[ShiftOccurrence]) -> HashMap<Profession, f64> {
     totals
 }
 
-/// Each staff member's fairness target in points (see the module docs), in the order of
-/// [`PlanInput::staff`].
-pub fn fairness_targets(input: &PlanInput) -> Result<Vec<f64>, PlanError> {
-    let occurrences = input.occurrences()?;
-    Ok(targets_from(input, &occurrences, &fairness_shares(input)).0)
-}
-
-/// Adjusted targets and plain fair shares.
-fn targets_from(input: &PlanInput, occurrences: &[ShiftOccurrence], shares: &[f64]) -> (Vec<f64>, Vec<f64>) {
-    let totals = pool_totals(occurrences);
+/// Targets adjusted by the carried balances, and plain fair shares, of every staff member: each
+/// profession's pool shares the points its members earn in `points`, up to its `planned` points
+/// (see the module docs).
+fn targets_from(
+    input: &PlanInput,
+    points: &[f64],
+    planned: &HashMap<Profession, f64>,
+    shares: &[f64],
+) -> (Vec<f64>, Vec<f64>) {
     let mut targets = vec![0.0; input.staff.len()];
     let mut plain = vec![0.0; input.staff.len()];
     for pool in [Profession::Doctor, Profession::Nurse] {
         let members: Vec<usize> =
             (0..input.staff.len()).filter(|&index| input.staff[index].profession == pool).collect();
-        let total = totals.get(&pool).copied().unwrap_or(0.0);
+        let earned: f64 = members.iter().map(|&index| points[index]).sum();
+        let total = earned.min(planned.get(&pool).copied().unwrap_or(0.0));
         let accounts: Vec<FairnessAccount> = members
             .iter()
             .map(|&index| FairnessAccount {
@@ -1115,14 +1120,14 @@ pub fn explain(input: &PlanInput, assignments: &[Assignment]) -> Result<Explanat
     }
 
     // Fairness.
-    let all_occurrences: Vec<ShiftOccurrence> = occurrences.values().cloned().collect();
     let shares = fairness_shares(input);
-    let (targets, plain_shares) = targets_from(input, &all_occurrences, &shares);
     // (Adding 0.0 turns the −0.0 of an empty sum into 0.0.)
     let points: Vec<f64> = by_person
         .iter()
         .map(|shifts| shifts.iter().map(|shift| shift.fairness_points).sum::<f64>() + 0.0)
         .collect();
+    let all_occurrences: Vec<ShiftOccurrence> = occurrences.values().cloned().collect();
+    let (targets, plain_shares) = targets_from(input, &points, &planned_points(&all_occurrences), &shares);
     let mut summary = FairnessSummary::default();
     let mut deviations = Vec::new();
     for (person, member) in input.staff.iter().enumerate() {

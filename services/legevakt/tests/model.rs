@@ -8,12 +8,12 @@ use std::sync::atomic::AtomicBool;
 
 use allmenn_legevakt::compile::compile;
 use allmenn_legevakt::explain::{
-    ConstraintKind, Edit, EditKind, apply_edits, direct_swap, explain, fairness_targets, hand_over,
+    ConstraintKind, Edit, EditKind, apply_edits, direct_swap, explain, hand_over, planned_points,
     validate_edits,
 };
 use allmenn_legevakt::plan::{
-    AbsenceReason, Assignment, PlanInput, Replan, RequestKind, ShiftCategory, ShiftMode, ShiftRequest,
-    ShiftRole, Unavailability,
+    AbsenceReason, Assignment, Exemption, ExemptionReason, PlanInput, Profession, Replan, RequestKind,
+    ShiftCategory, ShiftMode, ShiftRequest, ShiftRole, StaffMember, Unavailability,
 };
 use allmenn_legevakt::solve::{SolveMode, SolveSettings, solve};
 use allmenn_scheduler::evaluate::{HardRule, SoftKind, evaluate};
@@ -195,33 +195,39 @@ fn rosters_and_assignments_round_trip() {
 }
 
 #[test]
-fn fairness_targets_are_shared_and_carried_into_the_model() {
+fn fairness_targets_share_the_points_worked_and_the_model_costs_them_alike() {
     let mut input = district();
     input.staff[0].fairness_balance = 30.0;
     input.staff[1].fairness_balance = -30.0;
     input.staff[2].participation_percentage = 50;
-    let targets = fairness_targets(&input).unwrap();
-    let total: f64 = input
-        .occurrences()
-        .unwrap()
-        .iter()
-        .map(|occurrence| occurrence.fairness_points * f64::from(occurrence.preferred))
-        .sum();
-    assert!((targets.iter().sum::<f64>() - total).abs() < 1e-6);
+    let never = AtomicBool::new(false);
+    let outcome = solve(&input, &settings(3, 30_000, SolveMode::FromScratch), &never, &mut |_| {}).unwrap();
+    let explanation = &outcome.explanation;
+    let totals = &explanation.totals;
+    // The targets share the points the roster hands out, up to those the cover asks for.
+    let points: f64 = totals.iter().map(|totals| totals.fairness_points).sum();
+    let planned = planned_points(&explanation.occurrences)[&Profession::Doctor];
+    let targets: f64 = totals.iter().map(|totals| totals.target_points).sum();
+    assert!(points > 0.0 && (targets - points.min(planned)).abs() < 1e-6, "{targets} against {points}");
     // The doctor aged 61 is exempt for the whole period and gets no target.
-    assert_eq!(targets[5], 0.0);
+    assert_eq!(totals[5].target_points, 0.0);
     // A positive balance lowers the target, a negative one raises it, half a share halves it.
-    let plain = targets[3];
-    assert!(targets[0] < plain && targets[1] > plain);
-    assert!((targets[0] - (plain - 30.0)).abs() < 1e-6);
-    assert!((targets[2] - plain / 2.0).abs() < 1e-6);
+    let plain = totals[3].target_points;
+    assert!((totals[0].target_points - (plain - 30.0)).abs() < 1e-6);
+    assert!((totals[1].target_points - (plain + 30.0)).abs() < 1e-6);
+    assert!((totals[2].target_points - plain / 2.0).abs() < 1e-6);
+    assert!((totals[0].fair_share_points - plain).abs() < 1e-6, "the plain share leaves the balance out");
 
+    // The model costs the same deviations, in tenths and with one rounding per pool.
     let compiled = compile(&input).unwrap();
-    assert!(compiled.approximation_notes().iter().all(|note| !note.contains("fairness targets")));
-    for (employee, target) in compiled.model_fairness_targets().iter().enumerate() {
-        assert_eq!(compiled.model().fairness_target(employee), *target, "employee {employee}");
-        assert!((*target as f64 / 10.0 - targets[employee]).abs() <= 1.0, "employee {employee}");
-    }
+    let roster = compiled.roster_from_assignments(&outcome.assignments).unwrap().roster;
+    let model_cost = evaluate(compiled.model(), &roster).unwrap().cost_of(SoftKind::Fairness);
+    let explained_cost: i64 =
+        explanation.of_kind(ConstraintKind::Fairness).map(|violation| violation.cost).sum();
+    assert!(
+        (model_cost - explained_cost).abs() <= input.staff.len() as i64,
+        "model {model_cost}, explain {explained_cost}"
+    );
 }
 
 fn settings(seed: u64, iterations: u64, mode: SolveMode) -> SolveSettings {
@@ -457,11 +463,51 @@ fn nurses_have_their_own_fairness_pool() {
         input.cover.push(cover(day(offset), "K", 1, 1));
         input.cover.push(cover(day(offset), "SK", 1, 1));
     }
-    let targets = fairness_targets(&input).unwrap();
+    // The doctor works every evening, the nurses four and three of theirs.
+    let mut roster: Vec<Assignment> = (0..7).map(|offset| assign(day(offset), "K", id(1))).collect();
+    roster.extend((0..7).map(|offset| assign(day(offset), "SK", id(if offset < 4 { 2 } else { 3 }))));
+    let totals = explain(&input, &roster).unwrap().totals;
     // Evenings 16–23 from Monday to Thursday at the evening rate, Friday to Sunday at the weekend's.
     let week_of_evenings: f64 = 4.0 * 7.0 * 1.5 + 3.0 * 7.0 * 2.0;
-    assert!((targets[1] + targets[2] - week_of_evenings).abs() < 1e-6);
-    assert!((targets[0] - week_of_evenings).abs() < 1e-6);
+    assert!((totals[0].target_points - week_of_evenings).abs() < 1e-6);
+    assert!((totals[1].target_points - week_of_evenings / 2.0).abs() < 1e-6);
+    assert!((totals[2].target_points - week_of_evenings / 2.0).abs() < 1e-6);
+}
+
+/// Nights nobody may work stay open; the doctors' targets shrink with them, so that fairness does
+/// not put extra doctors on evenings the cover does not ask for.
+#[test]
+fn an_unfilled_shift_puts_nobody_on_a_shift_beyond_the_cover() {
+    let no_nights = |number: u128| Exemption {
+        id: id(100 + number),
+        reason: ExemptionReason::Health,
+        categories: vec![ShiftCategory::Night],
+        valid_from: day(0),
+        valid_to: None,
+    };
+    let staff = (1..=3)
+        .map(|number| StaffMember {
+            exemptions: vec![no_nights(number)],
+            ..doctor(number, "Lege", "Dag", true)
+        })
+        .collect();
+    let mut input = plan(day(0), day(13), staff);
+    for offset in 0..14 {
+        input.cover.push(cover(day(offset), "K", 1, 1));
+        input.cover.push(cover(day(offset), "N", 0, 1));
+    }
+    let never = AtomicBool::new(false);
+    let outcome = solve(&input, &settings(5, 40_000, SolveMode::FromScratch), &never, &mut |_| {}).unwrap();
+    let explanation = &outcome.explanation;
+    assert_eq!(explanation.score.hard_violations, 0);
+    assert_eq!(explanation.of_kind(ConstraintKind::CoverBelowPreferred).count(), 14, "every night is open");
+    let extra: Vec<&str> = explanation
+        .of_kind(ConstraintKind::CoverAbovePreferred)
+        .map(|violation| violation.message.as_str())
+        .collect();
+    assert!(extra.is_empty(), "{extra:?}");
+    // The evenings' points are shared evenly: 14 evenings among three doctors.
+    assert!(explanation.fairness.max_deviation < 12.0, "{}", explanation.fairness.max_deviation);
 }
 
 /// Sick and parental leave release a person from duty for their whole days, so the fair share
@@ -491,8 +537,11 @@ fn leave_that_releases_from_duty_lowers_the_fair_share() {
     input.staff[2].unavailability.push(away(0, 3, AbsenceReason::Vacation));
     input.staff[3].unavailability.push(away(0, 3, AbsenceReason::Course));
 
-    let targets = fairness_targets(&input).unwrap();
-    let total: f64 = input.occurrences().unwrap().iter().map(|occurrence| occurrence.fairness_points).sum();
+    // The third doctor, on holiday for the first three days, works every evening.
+    let roster: Vec<Assignment> = (0..7).map(|offset| assign(day(offset), "K", id(3))).collect();
+    let explanation = explain(&input, &roster).unwrap();
+    let targets: Vec<f64> = explanation.totals.iter().map(|totals| totals.target_points).collect();
+    let total: f64 = explanation.totals.iter().map(|totals| totals.fairness_points).sum();
     // Shares in days: 4, 0, 7, 7 and 7.
     let per_day = total / 25.0;
     let expected = [4.0 * per_day, 0.0, 7.0 * per_day, 7.0 * per_day, 7.0 * per_day];

@@ -12,7 +12,7 @@
 
 use thiserror::Error;
 
-use crate::model::{DayIndex, EmployeeIndex, Model, RequestKind, Roster, ShiftIndex};
+use crate::model::{DayIndex, EmployeeIndex, FairnessSums, Model, RequestKind, Roster, ShiftIndex};
 
 /// A hard rule of the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -294,6 +294,8 @@ pub fn evaluate(model: &Model, roster: &Roster) -> Result<Evaluation, ShapeError
     }
 
     if let Some(fairness) = model.fairness() {
+        // One cost per pool: every target of a pool depends on every member's points.
+        let mut pools = vec![FairnessSums::default(); model.fairness_pool_count()];
         for employee in 0..model.employee_count() {
             let points: i64 = roster
                 .row(employee)
@@ -301,8 +303,13 @@ pub fn evaluate(model: &Model, roster: &Roster) -> Result<Evaluation, ShapeError
                 .enumerate()
                 .filter_map(|(day, cell)| cell.map(|shift| i64::from(fairness.points[day][shift])))
                 .sum();
-            let deviation = (points - model.fairness_target(employee)).abs();
-            out.soft(SoftKind::Fairness, Some(employee), None, None, deviation * i64::from(fairness.weight));
+            let (share, balance) = model.fairness_account(employee);
+            pools[model.fairness_pool(employee)].add(share, points, balance, 1);
+        }
+        for (pool, sums) in pools.iter().enumerate() {
+            let cost =
+                sums.cost(i64::from(fairness.weight), i64::from(fairness.divisor), model.fairness_cap(pool));
+            out.soft(SoftKind::Fairness, None, None, None, cost);
         }
     }
 

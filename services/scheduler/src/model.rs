@@ -26,10 +26,15 @@
 //!   over-constrained plan still produces the best roster with its shortfall explained;
 //! * supervision pairing (the bakvakt rule): on a day, each employee on the supervised shift
 //!   type who lacks the skill costs `weight` unless someone with the skill works the backup shift;
-//! * fairness: points per (day, shift type); each employee has a target derived from the total
-//!   planned points and their participation share; the cost is `weight × |points − target|`.
-//!   The absolute deviation is convex and stays in whole points, which keeps the objective an
-//!   exact integer and lets the optimiser score a move from one employee's total alone.
+//! * fairness: points per (day, shift type); within a pool of employees, each one's target is
+//!   their participation share of the points the roster hands out to the pool (up to the pool's
+//!   cap, the points the cover asks for), plus that share of the pool's carried balances, less
+//!   their own balance; the cost is `weight × Σ (points − target)² / divisor` per pool, rounded.
+//!   Targets follow the points actually handed out, so that an unfilled shift does not push
+//!   others onto shifts nobody needs; and they stop at the cap, so that a shift beyond the cover
+//!   weighs on whoever holds it. The cost is a function of a few running sums per pool
+//!   ([`FairnessSums`]), so that a move is scored in constant time although it moves every
+//!   target of the pool.
 //!
 //! Weekends are Saturday and Sunday; [`ModelSpec::first_weekday`] says which weekday day 0 is.
 
@@ -242,13 +247,78 @@ pub struct SupervisionRule {
     pub weight: u32,
 }
 
-/// Fairness: points per (day, shift type), spread over employees by participation share.
+/// Fairness: points per (day, shift type), spread over the employees of a pool by participation
+/// share (see the module docs).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FairnessRule {
     /// Points earned by working shift `s` on day `d`, at `points[d][s]`.
     pub points: Vec<Vec<u32>>,
-    /// Cost per point of deviation from an employee's target.
+    /// Cost per unit of squared deviation from an employee's target, after the divisor.
     pub weight: u32,
+    /// The squared deviations are divided by this (at least 1): 100 where points are tenths and
+    /// the cost is per squared whole point.
+    pub divisor: u32,
+    /// Each employee's pool; targets share the points earned within a pool. Empty: one pool.
+    pub pools: Vec<usize>,
+    /// Per pool, the most points its targets share (the points at the cover's preferred counts);
+    /// a pool without an entry has no cap.
+    pub caps: Vec<u64>,
+}
+
+/// The running sums a pool's fairness cost is computed from. With `q` an employee's share, `u`
+/// their points plus their balance `b`, `Q = Σ q` and `S` the points shared out (`Σ u − Σ b`, at
+/// most the cap) plus `Σ b`, an employee's deviation from the target is `u − q·S/Q`, and
+/// `Σ (u − q·S/Q)² = Σu² − 2·S·Σqu/Q + S²·Σq²/Q²` (with `Q = 0`, every target is minus the
+/// balance and the sum is `Σu²`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FairnessSums {
+    /// Σ q.
+    pub q: i128,
+    /// Σ q².
+    pub q2: i128,
+    /// Σ u.
+    pub u: i128,
+    /// Σ u².
+    pub u2: i128,
+    /// Σ q·u.
+    pub qu: i128,
+    /// Σ b.
+    pub b: i128,
+}
+
+impl FairnessSums {
+    /// Adds (`sign` 1) or removes (`sign` −1) an employee of share `q` and balance `b` who has
+    /// `points`.
+    pub fn add(&mut self, q: i64, points: i64, b: i64, sign: i128) {
+        let (q, b) = (i128::from(q), i128::from(b));
+        let u = i128::from(points) + b;
+        self.q += sign * q;
+        self.q2 += sign * q * q;
+        self.u += sign * u;
+        self.u2 += sign * u * u;
+        self.qu += sign * q * u;
+        self.b += sign * b;
+    }
+
+    /// The pool's cost: `weight × Σ deviation² / divisor`, rounded half up, with targets that
+    /// share at most `cap` points.
+    pub fn cost(&self, weight: i64, divisor: i64, cap: Option<u64>) -> i64 {
+        let weight = i128::from(weight);
+        let divisor = i128::from(divisor.max(1));
+        let shared = match cap {
+            Some(cap) => (self.u - self.b).min(i128::from(cap)),
+            None => self.u - self.b,
+        };
+        let s = shared + self.b;
+        let (numerator, denominator) = if self.q == 0 {
+            (self.u2, divisor)
+        } else {
+            let q = self.q;
+            (q * q * self.u2 - 2 * q * s * self.qu + s * s * self.q2, q * q * divisor)
+        };
+        let scaled = weight * numerator.max(0);
+        i64::try_from((2 * scaled + denominator) / (2 * denominator)).unwrap_or(i64::MAX)
+    }
 }
 
 /// The plain description of a rostering problem; checked by [`Model::new`].
@@ -334,8 +404,6 @@ pub enum ModelError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Model {
     spec: ModelSpec,
-    /// Fairness target per employee (empty without a fairness rule).
-    fairness_targets: Vec<i64>,
 }
 
 fn check_index(
@@ -417,15 +485,25 @@ impl Model {
             check_index(|| "a supervision rule".into(), "shift type", rule.supervised_shift, shifts)?;
             check_index(|| "a supervision rule".into(), "shift type", rule.backup_shift, shifts)?;
         }
-        let mut fairness_targets = Vec::new();
         if let Some(fairness) = &spec.fairness {
             check_size(|| "fairness points".into(), days, fairness.points.len())?;
             for (day, row) in fairness.points.iter().enumerate() {
                 check_size(|| format!("fairness points on day {day}"), shifts, row.len())?;
             }
-            fairness_targets = compute_fairness_targets(&spec, fairness);
+            if !fairness.pools.is_empty() {
+                check_size(|| "fairness pools".into(), employees, fairness.pools.len())?;
+                for (employee, &pool) in fairness.pools.iter().enumerate() {
+                    // No more pools than employees: pool numbers are small.
+                    check_index(
+                        || format!("the fairness pool of employee {employee}"),
+                        "pool",
+                        pool,
+                        employees,
+                    )?;
+                }
+            }
         }
-        Ok(Model { spec, fairness_targets })
+        Ok(Model { spec })
     }
 
     /// The specification this model was built from.
@@ -483,14 +561,28 @@ impl Model {
         self.spec.fairness.as_ref()
     }
 
-    /// Fairness target of `employee` in points (0 without a fairness rule).
-    ///
-    /// The target is the employee's share of all points the plan would hand out at preferred
-    /// cover plus everybody's carried balance, less the employee's own balance, rounded to whole
-    /// points. Fixing it from the plan (not from the roster being scored) keeps one employee's
-    /// cost independent of the others.
-    pub fn fairness_target(&self, employee: EmployeeIndex) -> i64 {
-        self.fairness_targets.get(employee).copied().unwrap_or(0)
+    /// The fairness pool of `employee` (0 without pools).
+    pub fn fairness_pool(&self, employee: EmployeeIndex) -> usize {
+        self.spec.fairness.as_ref().and_then(|rule| rule.pools.get(employee).copied()).unwrap_or(0)
+    }
+
+    /// The fairness share (thousandths) and carried balance (points) of `employee`.
+    pub fn fairness_account(&self, employee: EmployeeIndex) -> (i64, i64) {
+        let employee = &self.spec.employees[employee];
+        (i64::from(employee.share_permille), employee.fairness_balance)
+    }
+
+    /// The most points the targets of fairness pool `pool` share, if capped.
+    pub fn fairness_cap(&self, pool: usize) -> Option<u64> {
+        self.spec.fairness.as_ref().and_then(|rule| rule.caps.get(pool).copied())
+    }
+
+    /// Number of fairness pools (0 without a fairness rule).
+    pub fn fairness_pool_count(&self) -> usize {
+        match &self.spec.fairness {
+            None => 0,
+            Some(rule) => rule.pools.iter().copied().max().map_or(1, |last| last + 1),
+        }
     }
 
     /// Weekday of `day`, 0 for Monday … 6 for Sunday.
@@ -532,31 +624,6 @@ impl Model {
     pub fn has_skill(&self, employee: EmployeeIndex, skill: SkillIndex) -> bool {
         self.spec.employees[employee].skills.contains(&skill)
     }
-}
-
-fn compute_fairness_targets(spec: &ModelSpec, fairness: &FairnessRule) -> Vec<i64> {
-    let planned: i64 = fairness
-        .points
-        .iter()
-        .zip(&spec.cover)
-        .map(|(points, cover)| {
-            points.iter().zip(cover).map(|(p, c)| i64::from(*p) * i64::from(c.preferred)).sum::<i64>()
-        })
-        .sum();
-    let balances: i64 = spec.employees.iter().map(|e| e.fairness_balance).sum();
-    let shares: i64 = spec.employees.iter().map(|e| i64::from(e.share_permille)).sum();
-    spec.employees
-        .iter()
-        .map(|employee| {
-            if shares == 0 {
-                return 0;
-            }
-            let numerator = (planned + balances) * i64::from(employee.share_permille);
-            // Round half away from zero to whole points.
-            let target = (2 * numerator + shares).div_euclid(2 * shares);
-            target - employee.fairness_balance
-        })
-        .collect()
 }
 
 /// An assignment of one shift type or a day off to every employee on every day.

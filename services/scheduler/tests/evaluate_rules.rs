@@ -281,23 +281,61 @@ fn supervision_needs_a_skilled_backup() {
     assert_eq!(score(s, vec![vec![D, O], vec![N, O], vec![O, O]]).cost_of(SoftKind::Supervision), 50);
 }
 
+/// Targets share the points the roster hands out to a pool by participation share, adjusted by the
+/// carried balances: the cost is `weight × Σ (points − target)² / divisor`, rounded, per pool.
 #[test]
-fn fairness_targets_follow_shares() {
-    let mut s = spec(2, 2);
-    s.cover = vec![vec![Cover { preferred: 1, ..Cover::default() }, Cover::default()]; 2];
-    s.fairness = Some(FairnessRule { points: vec![vec![3, 0], vec![1, 0]], weight: 10 });
-    s.employees[0].share_permille = 1000;
-    s.employees[1].share_permille = 1000;
-    let model = Model::new(s.clone()).unwrap();
-    // 4 planned points over two equal shares: 2 each.
-    assert_eq!((model.fairness_target(0), model.fairness_target(1)), (2, 2));
-    let evaluation = score(s.clone(), vec![vec![D, D], vec![O, O]]);
-    assert_eq!(evaluation.cost_of(SoftKind::Fairness), 10 * 2 + 10 * 2);
-    assert_eq!(evaluation.cost_by_employee, vec![20, 20]);
-    // A carried balance lowers the employee's target.
+fn fairness_targets_share_the_points_handed_out() {
+    let mut s = spec(2, 3);
+    s.fairness = Some(FairnessRule {
+        points: vec![vec![3, 0], vec![1, 0]],
+        weight: 10,
+        divisor: 1,
+        pools: vec![],
+        caps: vec![],
+    });
+    s.employees[2].share_permille = 500;
+    let fairness =
+        |s: &ModelSpec, rows: Vec<Vec<Option<usize>>>| score(s.clone(), rows).cost_of(SoftKind::Fairness);
+    let first_works_both_days = vec![vec![D, D], vec![O, O], vec![O, O]];
+    // 4 points over shares 1, 1 and ½: targets 1.6, 1.6 and 0.8, deviations 2.4, −1.6 and −0.8.
+    assert_eq!(fairness(&s, first_works_both_days.clone()), 90);
+    let evaluation = score(s.clone(), first_works_both_days.clone());
+    assert_eq!(evaluation.cost_by_employee, vec![0, 0, 0], "a pool's cost is nobody's alone");
+    // Fewer points handed out lower every target with them: an unfilled shift is not fairness's
+    // concern. 3 points: targets 1.2, 1.2 and 0.6, deviations 1.8, −1.2 and −0.6.
+    assert_eq!(fairness(&s, vec![vec![D, O], vec![O, O], vec![O, O]]), 50);
+    // Nobody working costs nothing.
+    assert_eq!(fairness(&s, vec![vec![O, O]; 3]), 0);
+
+    // A balance of 2 points done before: 6 points with balances, targets 0.4, 2.4 and 1.2.
     s.employees[0].fairness_balance = 2;
-    let model = Model::new(s).unwrap();
-    assert_eq!((model.fairness_target(0), model.fairness_target(1)), (1, 3));
+    assert_eq!(fairness(&s, first_works_both_days.clone()), 202);
+    s.employees[0].fairness_balance = 0;
+
+    // The third employee in a pool of their own: the first two share 4 points (2 each), the
+    // third's pool hands out none.
+    let rule = s.fairness.as_mut().unwrap();
+    rule.pools = vec![0, 0, 1];
+    assert_eq!(fairness(&s, first_works_both_days.clone()), 80);
+    // A pool without shares: every target is zero (less the balance).
+    s.employees[2].share_permille = 0;
+    assert_eq!(fairness(&s, vec![vec![O, O], vec![O, O], vec![D, O]]), 90);
+    // The divisor: 8.96 × 10 / 4 = 22.4.
+    s.employees[2].share_permille = 500;
+    let rule = s.fairness.as_mut().unwrap();
+    rule.pools = vec![];
+    rule.divisor = 4;
+    assert_eq!(fairness(&s, first_works_both_days), 22);
+    // A cap: targets share at most 2 points (0.8, 0.8 and 0.4), so the fourth point weighs on
+    // whoever holds it: deviations 3.2, −0.8 and −0.4.
+    s.fairness.as_mut().unwrap().divisor = 1;
+    s.fairness.as_mut().unwrap().caps = vec![2];
+    assert_eq!(fairness(&s, vec![vec![D, D], vec![O, O], vec![O, O]]), 110);
+    // Below the cap, the targets follow the points handed out: 1 point, targets 0.4, 0.4 and 0.2.
+    assert_eq!(fairness(&s, vec![vec![O, D], vec![O, O], vec![O, O]]), 6);
+    // Pool numbers are checked.
+    s.fairness.as_mut().unwrap().pools = vec![0, 0, 3];
+    assert!(Model::new(s).is_err());
 }
 
 #[test]

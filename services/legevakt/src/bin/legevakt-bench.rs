@@ -60,17 +60,25 @@ struct Options {
     threads: usize,
     seed: u64,
     sizes: Vec<Size>,
+    /// Print every soft violation's message to stderr.
+    violations: bool,
 }
 
 fn usage() -> ! {
     eprintln!(
-        "usage: legevakt-bench [--time-limit SECONDS] [--threads N] [--seed N] [--doctors N --nurses N --weeks N]"
+        "usage: legevakt-bench [--time-limit SECONDS] [--threads N] [--seed N] [--violations] [--doctors N --nurses N --weeks N]"
     );
     std::process::exit(2)
 }
 
 fn parse_options() -> Options {
-    let mut options = Options { time_limit: Duration::from_secs(60), threads: 2, seed: 0, sizes: Vec::new() };
+    let mut options = Options {
+        time_limit: Duration::from_secs(60),
+        threads: 2,
+        seed: 0,
+        sizes: Vec::new(),
+        violations: false,
+    };
     let mut custom = Size { name: "custom", doctors: 0, nurses: 0, weeks: 0 };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -84,6 +92,7 @@ fn parse_options() -> Options {
             "--doctors" => custom.doctors = value().parse().unwrap_or_else(|_| usage()),
             "--nurses" => custom.nurses = value().parse().unwrap_or_else(|_| usage()),
             "--weeks" => custom.weeks = value().parse().unwrap_or_else(|_| usage()),
+            "--violations" => options.violations = true,
             _ => usage(),
         }
     }
@@ -316,10 +325,24 @@ fn hard_kinds(explanation: &Explanation) -> String {
     counts.iter().map(|(kind, count)| format!("{kind:?} {count}")).collect::<Vec<_>>().join(", ")
 }
 
+/// The soft cost by kind, largest first: "CoverBelowPreferred 700, FairnessDeviation 212", or "-".
+fn soft_costs(explanation: &Explanation) -> String {
+    let mut costs: BTreeMap<ConstraintKind, i64> = BTreeMap::new();
+    for violation in explanation.violations.iter().filter(|violation| !violation.hard) {
+        *costs.entry(violation.kind).or_default() += violation.cost;
+    }
+    let mut costs: Vec<(ConstraintKind, i64)> = costs.into_iter().filter(|(_, cost)| *cost > 0).collect();
+    if costs.is_empty() {
+        return "-".to_owned();
+    }
+    costs.sort_by_key(|(kind, cost)| (std::cmp::Reverse(*cost), *kind));
+    costs.iter().map(|(kind, cost)| format!("{kind:?} {cost}")).collect::<Vec<_>>().join(", ")
+}
+
 fn main() {
     let options = parse_options();
     println!(
-        "district\tstaff\tdays\tplaces\tcompile_ms\tfeasible\thard\tobjective\tbelow_preferred\trequests_granted\tfairness_max_dev\ttime_to_best_s\titerations\tpeak_mib\thard_kinds"
+        "district\tstaff\tdays\tplaces\tcompile_ms\tfeasible\thard\tobjective\tbelow_preferred\tabove_preferred\trequests_granted\tfairness_max_dev\ttime_to_best_s\titerations\tpeak_mib\thard_kinds\tsoft_costs"
     );
     for size in &options.sizes {
         let input = district(*size, options.seed);
@@ -343,14 +366,24 @@ fn main() {
             }
         };
         let explanation = &outcome.explanation;
+        if options.violations {
+            for violation in explanation.violations.iter().filter(|violation| !violation.hard) {
+                eprintln!("{}: {:?} {}: {}", size.name, violation.kind, violation.cost, violation.message);
+            }
+        }
         let places: u32 =
             explanation.occurrences.iter().map(|occurrence| occurrence.min.max(occurrence.preferred)).sum();
         let below_preferred = explanation.of_kind(ConstraintKind::CoverBelowPreferred).count();
+        // People beyond the preferred count, over every shift.
+        let above_preferred: i64 = explanation
+            .of_kind(ConstraintKind::CoverAbovePreferred)
+            .map(|violation| violation.cost / i64::from(input.rules.weights.cover_above_preferred.max(1)))
+            .sum();
         let granted: u32 = explanation.totals.iter().map(|totals| totals.requests_granted).sum();
         let not_granted: u32 = explanation.totals.iter().map(|totals| totals.requests_not_granted).sum();
         let asked = granted + not_granted;
         println!(
-            "{}\t{}\t{}\t{}\t{:.0}\t{}\t{}\t{}\t{}\t{}\t{:.1}\t{:.1}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{:.0}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.1}\t{:.1}\t{}\t{}\t{}\t{}",
             size.name,
             input.staff.len(),
             input.dates().len(),
@@ -360,12 +393,14 @@ fn main() {
             explanation.score.hard_violations,
             explanation.score.objective,
             below_preferred,
+            above_preferred,
             if asked == 0 { "-".to_owned() } else { format!("{granted}/{asked}") },
             explanation.fairness.max_deviation,
             outcome.time_to_best.as_secs_f64(),
             outcome.iterations,
             peak_memory_mib().map_or("-".to_owned(), |mib| format!("{mib:.0}")),
             hard_kinds(explanation),
+            soft_costs(explanation),
         );
     }
 }

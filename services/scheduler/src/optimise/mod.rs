@@ -675,6 +675,7 @@ mod tests {
                 e.skills = vec![0];
             }
             e.share_permille = 500 + 100 * i as u32;
+            e.fairness_balance = [0, 4, -3, 0, 7, -2][i];
             employees.push(e);
         }
         let mut forbidden_successions = vec![
@@ -701,9 +702,14 @@ mod tests {
             Request { employee: 2, day: 8, shift: None, kind: RequestKind::On, weight: 1 },
             Request { employee: 3, day: 9, shift: Some(1), kind: RequestKind::Off, weight: 2 },
         ];
+        // Two pools; the last employee has no share, and the divisor makes the rounding matter.
+        employees[5].share_permille = 0;
         let fairness = FairnessRule {
-            points: (0..days).map(|d| vec![1, 2 + u32::from(d % 7 >= 5), 3]).collect(),
-            weight: 2,
+            points: (0..days).map(|d| vec![10, 20 + 5 * u32::from(d % 7 >= 5), 30]).collect(),
+            weight: 3,
+            divisor: 7,
+            pools: vec![0, 1, 0, 1, 0, 1],
+            caps: vec![150],
         };
         Model::new(ModelSpec {
             days,

@@ -56,10 +56,16 @@ pub(crate) struct Problem<'m> {
     /// Supervision rules: (supervised shift, backup shift, weight) and per-employee skill flags.
     pub(crate) supervision: Vec<(usize, usize, i64)>,
     pub(crate) supervision_skilled: Vec<Vec<bool>>,
-    /// Fairness points per `[d][choice]` (0 for off), weight, and target per employee.
+    /// Fairness points per `[d][choice]` (0 for off), weight and divisor, and per employee the
+    /// pool, share and carried balance ([`crate::model::FairnessSums`]).
     pub(crate) points: Vec<i64>,
     pub(crate) fairness_weight: i64,
-    pub(crate) fairness_target: Vec<i64>,
+    pub(crate) fairness_divisor: i64,
+    pub(crate) fairness_pool: Vec<usize>,
+    pub(crate) fairness_share: Vec<i64>,
+    pub(crate) fairness_balance: Vec<i64>,
+    pub(crate) fairness_pools: usize,
+    pub(crate) fairness_caps: Vec<Option<u64>>,
     /// Days per weekend.
     pub(crate) weekend_length: Vec<u8>,
     /// Search guidance, not part of the objective: what the annealing adds for each weekend an
@@ -219,15 +225,18 @@ impl<'m> Problem<'m> {
 
         let mut points = vec![0i64; h * c];
         let mut fairness_weight = 0;
+        let mut fairness_divisor = 1;
         if let Some(fairness) = model.fairness() {
             fairness_weight = i64::from(fairness.weight);
+            fairness_divisor = i64::from(fairness.divisor.max(1));
             for d in 0..h {
                 for s in 0..t {
                     points[d * c + s] = i64::from(fairness.points[d][s]);
                 }
             }
         }
-        let fairness_target = (0..n).map(|e| model.fairness_target(e)).collect();
+        let fairness_pool = (0..n).map(|e| model.fairness_pool(e)).collect();
+        let (fairness_share, fairness_balance) = (0..n).map(|e| model.fairness_account(e)).unzip();
 
         let shifts_hold_following_days =
             model.shift_types().iter().any(|shift| shift.following_days_held > 0);
@@ -282,7 +291,12 @@ impl<'m> Problem<'m> {
             supervision_skilled,
             points,
             fairness_weight,
-            fairness_target,
+            fairness_divisor,
+            fairness_pool,
+            fairness_share,
+            fairness_balance,
+            fairness_pools: model.fairness_pool_count(),
+            fairness_caps: (0..model.fairness_pool_count()).map(|pool| model.fairness_cap(pool)).collect(),
             weekend_length,
             split_weekend_guide: 0,
         };

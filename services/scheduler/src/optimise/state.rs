@@ -16,7 +16,7 @@
 //! the evaluator after long random move sequences.
 
 use super::problem::Problem;
-use crate::model::Roster;
+use crate::model::{FairnessSums, Roster};
 
 /// Cells and running totals of one roster.
 #[derive(Clone)]
@@ -30,6 +30,8 @@ pub(crate) struct State {
     weekend_holds: Vec<u8>,
     weekends: Vec<i64>,
     points: Vec<i64>,
+    /// Per fairness pool: the running sums of its cost.
+    fairness_sums: Vec<FairnessSums>,
     supervision_unskilled: Vec<i64>,
     supervision_backup: Vec<i64>,
     /// Soft objective.
@@ -73,6 +75,7 @@ impl State {
             },
             weekends: vec![0; p.n],
             points: vec![0; p.n],
+            fairness_sums: vec![FairnessSums::default(); p.fairness_pools],
             supervision_unskilled: vec![0; p.supervision.len() * p.h],
             supervision_backup: vec![0; p.supervision.len() * p.h],
             soft: 0,
@@ -93,8 +96,13 @@ impl State {
             }
             state.hard += p.minutes_units(e, 0);
             state.hard_by_employee[e] = p.minutes_units(e, 0);
-            state.soft += p.fairness_weight * p.fairness_target[e].abs();
+            if p.fairness_weight != 0 {
+                state.fairness_sums[p.fairness_pool[e]].add(p.fairness_share[e], 0, p.fairness_balance[e], 1);
+            }
             // An all-off row breaks no run rule: its one run touches both edges.
+        }
+        for (pool, sums) in state.fairness_sums.iter().enumerate() {
+            state.soft += sums.cost(p.fairness_weight, p.fairness_divisor, p.fairness_caps[pool]);
         }
         for e in 0..p.n {
             let row = cells[e * p.h..(e + 1) * p.h].to_vec();
@@ -241,8 +249,20 @@ impl State {
         p.minutes_units(e, self.minutes[e]) + (self.weekends[e] - p.max_weekends[e]).max(0)
     }
 
-    fn fairness_cost(&self, p: &Problem<'_>, e: usize) -> i64 {
-        p.fairness_weight * (self.points[e] - p.fairness_target[e]).abs()
+    /// Moves employee `e`'s points in their pool's fairness sums from `before` to their current
+    /// points, with the pool's cost.
+    fn settle_fairness(&mut self, p: &Problem<'_>, e: usize, before: i64) {
+        if p.fairness_weight == 0 || self.points[e] == before {
+            return;
+        }
+        let (share, balance) = (p.fairness_share[e], p.fairness_balance[e]);
+        let pool = p.fairness_pool[e];
+        let cap = p.fairness_caps[pool];
+        let sums = &mut self.fairness_sums[pool];
+        self.soft -= sums.cost(p.fairness_weight, p.fairness_divisor, cap);
+        sums.add(share, before, balance, -1);
+        sums.add(share, self.points[e], balance, 1);
+        self.soft += sums.cost(p.fairness_weight, p.fairness_divisor, cap);
     }
 
     /// Sets days `a … a + new.len() − 1` of row `e` to `new` and returns the change of
@@ -277,7 +297,7 @@ impl State {
             local += self.runs_units(p, e, lo, hi);
         }
         self.hard -= local;
-        self.soft -= self.fairness_cost(p, e);
+        let points_before = self.points[e];
 
         for (i, &c) in new.iter().enumerate() {
             let d = a + i;
@@ -292,7 +312,7 @@ impl State {
             local += self.runs_units(p, e, lo, hi);
         }
         self.hard += local;
-        self.soft += self.fairness_cost(p, e);
+        self.settle_fairness(p, e, points_before);
         self.hard_by_employee[e] += self.hard - hard_before;
         (self.soft + self.guide - soft_before, self.hard - hard_before)
     }
