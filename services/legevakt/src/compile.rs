@@ -53,7 +53,10 @@
 //!   on the chosen BAKVAKT type(s) on the same day. When one BAKVAKT type covers `a`'s whole time,
 //!   the one with the most preferred cover is required; when only several together do, all of
 //!   them are; when the same day's BAKVAKT types cannot cover `a`, doctors who may not work alone
-//!   are made unavailable for `a`. All conservative.
+//!   are made unavailable for `a`. On a day where the chosen types have no preferred cover, a
+//!   BAKVAKT occurrence with cover that started up to three days earlier and holds `a`'s whole
+//!   time (a weekend block from Friday for a Sunday day shift) is required instead, so that the
+//!   model does not ask for a second bakvakt. All conservative.
 //! * **Competence** is taken as of the plan's first day (a course completed later in the period
 //!   is ignored by the model). Conservative.
 //! * **Night-shift limit across several night types**: split among the night types of the roles
@@ -74,7 +77,7 @@
 //!   [`HARD_AS_SOFT_WEIGHT`] in the model; the model's objective therefore exceeds the legevakt
 //!   objective by that weight per missing person or unsupervised doctor.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use allmenn_scheduler::model::{
     Cover, DayIndex, Employee, EmployeeIndex, FairnessRule, ForbiddenSuccession, MAX_FOLLOWING_DAYS_HELD,
@@ -583,16 +586,36 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
         .collect();
 
     let mut supervision = Vec::new();
+    let earlier = earlier_backups(input, days, &cover_of, &supervision_plan);
     let mut supervised: Vec<_> = supervision_plan.iter().collect();
     supervised.sort();
     for (&supervised_shift, backups) in supervised {
-        for &backup_shift in backups.iter().flatten() {
-            supervision.push(SupervisionRule {
-                supervised_shift,
-                skill: SKILL_INDEPENDENT,
-                backup_shift,
-                weight: HARD_AS_SOFT_WEIGHT,
-            });
+        let Some(backups) = backups else { continue };
+        let mut by_earlier: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+        for day in 0..days {
+            if let Some(&backup) = earlier.get(&(supervised_shift, day)) {
+                by_earlier.entry(backup).or_default().push(day);
+            }
+        }
+        let rule = |backup_shift: usize, backup_day_offset: usize, days: Vec<usize>| SupervisionRule {
+            supervised_shift,
+            skill: SKILL_INDEPENDENT,
+            backup_shift,
+            backup_day_offset,
+            days,
+            weight: HARD_AS_SOFT_WEIGHT,
+        };
+        // The same day's backups on every other day (an empty list of days is every day).
+        let same_day: Vec<usize> =
+            (0..days).filter(|day| !earlier.contains_key(&(supervised_shift, *day))).collect();
+        if !same_day.is_empty() {
+            let same_day = if same_day.len() == days { Vec::new() } else { same_day };
+            for &backup_shift in backups {
+                supervision.push(rule(backup_shift, 0, same_day.clone()));
+            }
+        }
+        for ((backup_shift, offset), days) in by_earlier {
+            supervision.push(rule(backup_shift, offset, days));
         }
     }
 
@@ -854,6 +877,58 @@ fn plan_supervision(
         }
     }
     plan
+}
+
+/// How many days before a doctor shift a bakvakt may start and still back it in the model.
+const MAX_BACKUP_DAY_OFFSET: usize = 3;
+
+/// Doctor shifts on days where none of their same-day bakvakt types has preferred cover, but a
+/// bakvakt with preferred cover that started up to [`MAX_BACKUP_DAY_OFFSET`] days earlier holds
+/// their whole time (a weekend block from Friday 15:30 for a Sunday day shift): (doctor shift
+/// type, day) → (bakvakt type, days earlier). The model then requires that bakvakt rather than a
+/// second one on the doctor's own day. Times are local, with an hour's margin at both ends for a
+/// daylight-saving change between the two starts.
+fn earlier_backups(
+    input: &PlanInput,
+    days: usize,
+    cover_of: &dyn Fn(usize, usize) -> (u32, u32),
+    plan: &HashMap<usize, Option<Vec<usize>>>,
+) -> HashMap<(usize, usize), (usize, usize)> {
+    const DAY: i64 = 24 * 60;
+    const MARGIN: i64 = 60;
+    let types = &input.shift_types;
+    let wall = |shift: usize| {
+        let start = i64::from(types[shift].start_time.hour() * 60 + types[shift].start_time.minute());
+        (start, start + i64::from(types[shift].length_minutes))
+    };
+    let bakvakt: Vec<usize> =
+        (0..types.len()).filter(|&shift| types[shift].role == ShiftRole::Bakvakt).collect();
+    let mut chosen = HashMap::new();
+    for (&supervised, backups) in plan {
+        let Some(backups) = backups else { continue };
+        let (start, end) = wall(supervised);
+        for day in 0..days {
+            if backups.iter().any(|&backup| cover_of(day, backup).1 > 0) {
+                continue;
+            }
+            let best = (1..=MAX_BACKUP_DAY_OFFSET.min(day))
+                .flat_map(|offset| bakvakt.iter().map(move |&backup| (backup, offset)))
+                .filter(|&(backup, offset)| {
+                    let (backup_start, backup_end) = wall(backup);
+                    let shift = DAY * offset as i64;
+                    cover_of(day - offset, backup).1 > 0
+                        && backup_start - shift + MARGIN <= start
+                        && end + MARGIN <= backup_end - shift
+                })
+                .max_by_key(|&(backup, offset)| {
+                    (cover_of(day - offset, backup).1, std::cmp::Reverse(offset))
+                });
+            if let Some(backup) = best {
+                chosen.insert((supervised, day), backup);
+            }
+        }
+    }
+    chosen
 }
 
 /// Cells that re-planning freezes: on a day whose every shift starts before the freeze instant,

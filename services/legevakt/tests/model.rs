@@ -474,6 +474,65 @@ fn nurses_have_their_own_fairness_pool() {
     assert!((totals[2].target_points - week_of_evenings / 2.0).abs() < 1e-6);
 }
 
+/// A junior's Sunday day shift is backed by the weekend bakvakt block from Friday 15:30 to Monday
+/// 08:00: the model asks for that block, not for a second bakvakt on the Sunday.
+#[test]
+fn a_weekend_block_from_friday_backs_a_juniors_sunday() {
+    let friday = date(2026, 3, 6);
+    let staff = vec![
+        doctor(1, "Nora", "Ny", false),
+        doctor(2, "Ingrid", "Berg", true),
+        doctor(3, "Ola", "Nordmann", true),
+        doctor(4, "Kari", "Hansen", true),
+    ];
+    let mut input = plan(friday, date(2026, 3, 9), staff);
+    input.shift_types.push(shift_type(
+        "HBV",
+        "Helgebakvakt",
+        time(15, 30),
+        3870,
+        ShiftCategory::Weekend,
+        ShiftMode::OnCall,
+        ShiftRole::Bakvakt,
+    ));
+    let sunday = date(2026, 3, 8);
+    input.cover.push(cover(friday, "HBV", 0, 1));
+    for date in [date(2026, 3, 7), sunday] {
+        input.cover.push(cover(date, "D", 1, 1));
+    }
+    input.requests = vec![request(1, 1, sunday, Some("D"), RequestKind::Want, 10)];
+    // Over four days the block's points cannot be evened out, and fairness would hand the others
+    // extra shifts; this test is about the bakvakt alone.
+    input.rules.weights.fairness_deviation = 0;
+
+    let compiled = compile(&input).unwrap();
+    let (d, hbv) = (0, 4);
+    let rules = compiled.model().supervision();
+    assert!(
+        rules.iter().any(|rule| rule.supervised_shift == d
+            && rule.backup_shift == hbv
+            && rule.backup_day_offset == 2
+            && rule.days == [2]),
+        "{rules:?}"
+    );
+    let never = AtomicBool::new(false);
+    let outcome = solve(&input, &settings(2, 30_000, SolveMode::FromScratch), &never, &mut |_| {}).unwrap();
+    let explanation = &outcome.explanation;
+    assert_eq!(
+        explanation.score.hard_violations,
+        0,
+        "{:?}",
+        explanation.hard_violations().collect::<Vec<_>>()
+    );
+    assert!(
+        outcome.assignments.iter().any(|a| a.staff_id == id(1) && a.date == sunday && a.shift_code == "D")
+    );
+    assert!(outcome.assignments.iter().any(|a| a.date == friday && a.shift_code == "HBV"));
+    let weekend_bakvakt: Vec<&Assignment> =
+        outcome.assignments.iter().filter(|a| a.shift_code == "BV" && a.date > friday).collect();
+    assert!(weekend_bakvakt.is_empty(), "a second bakvakt: {weekend_bakvakt:?}");
+}
+
 /// Nights nobody may work stay open; the doctors' targets shrink with them, so that fairness does
 /// not put extra doctors on evenings the cover does not ask for.
 #[test]

@@ -271,9 +271,12 @@ pub fn evaluate(model: &Model, roster: &Roster) -> Result<Evaluation, ShapeError
     }
 
     for rule in model.supervision() {
-        for day in 0..days {
-            let backed = (0..model.employee_count())
-                .any(|e| roster.get(e, day) == Some(rule.backup_shift) && model.has_skill(e, rule.skill));
+        for day in (0..days).filter(|&day| rule.applies_on(day)) {
+            let backed = day.checked_sub(rule.backup_day_offset).is_some_and(|backup_day| {
+                (0..model.employee_count()).any(|e| {
+                    roster.get(e, backup_day) == Some(rule.backup_shift) && model.has_skill(e, rule.skill)
+                })
+            });
             if backed {
                 continue;
             }

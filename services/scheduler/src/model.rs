@@ -24,8 +24,9 @@
 //! * cover per (day, shift type) with three weights: per person missing below `min`, per person
 //!   missing below `preferred`, and per person above `preferred`; cover is soft so that an
 //!   over-constrained plan still produces the best roster with its shortfall explained;
-//! * supervision pairing (the bakvakt rule): on a day, each employee on the supervised shift
-//!   type who lacks the skill costs `weight` unless someone with the skill works the backup shift;
+//! * supervision pairing (the bakvakt rule): on a day the rule applies to, each employee on the
+//!   supervised shift type who lacks the skill costs `weight` unless someone with the skill works
+//!   the backup shift starting that day or a given number of days before;
 //! * fairness: points per (day, shift type); within a pool of employees, each one's target is
 //!   their participation share of the points the roster hands out to the pool (up to the pool's
 //!   cap, the points the cover asks for), plus that share of the pool's carried balances, less
@@ -233,9 +234,10 @@ impl Cover {
     }
 }
 
-/// The supervision (bakvakt) rule: whoever works `supervised_shift` without `skill` needs someone
-/// with `skill` on `backup_shift` the same day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The supervision (bakvakt) rule: whoever works `supervised_shift` without `skill` on a day the
+/// rule applies to needs someone with `skill` on `backup_shift` starting `backup_day_offset` days
+/// earlier (0: the same day; 2: a weekend block from Friday backing a Sunday).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SupervisionRule {
     /// The shift whose unskilled workers need a backup.
     pub supervised_shift: ShiftIndex,
@@ -243,8 +245,37 @@ pub struct SupervisionRule {
     pub skill: SkillIndex,
     /// The backup shift.
     pub backup_shift: ShiftIndex,
+    /// Days between the backup shift's start and the supervised day.
+    pub backup_day_offset: usize,
+    /// The days the rule applies to; empty: every day. On a day before `backup_day_offset` the
+    /// backup would start before the horizon, so nobody there is supervised.
+    pub days: Vec<DayIndex>,
     /// Cost per unsupervised worker per day.
     pub weight: u32,
+}
+
+impl SupervisionRule {
+    /// A rule for every day with the backup on the same day.
+    pub fn same_day(
+        supervised_shift: ShiftIndex,
+        skill: SkillIndex,
+        backup_shift: ShiftIndex,
+        weight: u32,
+    ) -> Self {
+        SupervisionRule {
+            supervised_shift,
+            skill,
+            backup_shift,
+            backup_day_offset: 0,
+            days: Vec::new(),
+            weight,
+        }
+    }
+
+    /// Whether the rule applies on `day`.
+    pub fn applies_on(&self, day: DayIndex) -> bool {
+        self.days.is_empty() || self.days.binary_search(&day).is_ok()
+    }
 }
 
 /// Fairness: points per (day, shift type), spread over the employees of a pool by participation
@@ -421,7 +452,11 @@ fn check_size(what: impl FnOnce() -> String, expected: usize, found: usize) -> R
 
 impl Model {
     /// Checks a specification and builds the model.
-    pub fn new(spec: ModelSpec) -> Result<Model, ModelError> {
+    pub fn new(mut spec: ModelSpec) -> Result<Model, ModelError> {
+        for rule in &mut spec.supervision {
+            rule.days.sort_unstable();
+            rule.days.dedup();
+        }
         let days = spec.days;
         let shifts = spec.shift_types.len();
         let employees = spec.employees.len();
@@ -482,6 +517,9 @@ impl Model {
             }
         }
         for rule in &spec.supervision {
+            for &day in &rule.days {
+                check_index(|| "a supervision rule".into(), "day", day, days)?;
+            }
             check_index(|| "a supervision rule".into(), "shift type", rule.supervised_shift, shifts)?;
             check_index(|| "a supervision rule".into(), "shift type", rule.backup_shift, shifts)?;
         }

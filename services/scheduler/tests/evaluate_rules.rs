@@ -271,14 +271,32 @@ fn cover_below_minimum_below_preferred_and_above() {
 fn supervision_needs_a_skilled_backup() {
     let mut s = spec(2, 3);
     // Shift 0 is the doctor's shift, shift 1 the backup (bakvakt); skill 0 = may work alone.
-    s.supervision = vec![SupervisionRule { supervised_shift: 0, skill: 0, backup_shift: 1, weight: 50 }];
+    s.supervision = vec![SupervisionRule::same_day(0, 0, 1, 50)];
     s.employees[2].skills = vec![0];
     // Day 0: two unskilled doctors, no backup → 2 × 50. Day 1: the skilled employee is backup.
     let evaluation = score(s.clone(), vec![vec![D, D], vec![D, O], vec![O, N]]);
     assert_eq!(evaluation.cost_of(SoftKind::Supervision), 100);
     assert_eq!(evaluation.cost_by_day, vec![100, 0]);
     // An unskilled employee on the backup shift does not count as backup.
-    assert_eq!(score(s, vec![vec![D, O], vec![N, O], vec![O, O]]).cost_of(SoftKind::Supervision), 50);
+    assert_eq!(score(s.clone(), vec![vec![D, O], vec![N, O], vec![O, O]]).cost_of(SoftKind::Supervision), 50);
+
+    // A backup starting the day before, on day 1 only (a block from the evening before).
+    s.supervision = vec![SupervisionRule {
+        supervised_shift: 0,
+        skill: 0,
+        backup_shift: 1,
+        backup_day_offset: 1,
+        days: vec![1],
+        weight: 50,
+    }];
+    // Day 0's unskilled doctor is not under the rule; day 1's is backed by day 0's N.
+    assert_eq!(score(s.clone(), vec![vec![D, D], vec![O, O], vec![N, O]]).cost_of(SoftKind::Supervision), 0);
+    // A backup on the same day does not count for a rule with an offset.
+    let evaluation = score(s.clone(), vec![vec![D, D], vec![O, O], vec![O, N]]);
+    assert_eq!(evaluation.cost_by_day, vec![0, 50]);
+    // Day 0 under the rule: its backup would start before the horizon.
+    s.supervision[0].days = vec![0];
+    assert_eq!(score(s, vec![vec![D, O], vec![O, O], vec![N, N]]).cost_of(SoftKind::Supervision), 50);
 }
 
 /// Targets share the points the roster hands out to a pool by participation share, adjusted by the

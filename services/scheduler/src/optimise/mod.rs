@@ -719,7 +719,18 @@ mod tests {
             employees,
             requests,
             cover,
-            supervision: vec![SupervisionRule { supervised_shift: 1, skill: 0, backup_shift: 2, weight: 40 }],
+            supervision: vec![
+                SupervisionRule::same_day(1, 0, 2, 40),
+                // A night backing the next day's day shift, on some days only.
+                SupervisionRule {
+                    supervised_shift: 0,
+                    skill: 0,
+                    backup_shift: 1,
+                    backup_day_offset: 1,
+                    days: vec![0, 3, 4, 8, 12, 16],
+                    weight: 25,
+                },
+            ],
             fairness: Some(fairness),
         })
         .unwrap()

@@ -53,8 +53,8 @@ pub(crate) struct Problem<'m> {
     pub(crate) following_days_held: Vec<u8>,
     /// Cover per `[d][s]`: (min, preferred, weight under min, weight under preferred, weight over).
     pub(crate) cover: Vec<[i64; 5]>,
-    /// Supervision rules: (supervised shift, backup shift, weight) and per-employee skill flags.
-    pub(crate) supervision: Vec<(usize, usize, i64)>,
+    /// Supervision rules and per-employee skill flags.
+    pub(crate) supervision: Vec<Supervision>,
     pub(crate) supervision_skilled: Vec<Vec<bool>>,
     /// Fairness points per `[d][choice]` (0 for off), weight and divisor, and per employee the
     /// pool, share and carried balance ([`crate::model::FairnessSums`]).
@@ -215,7 +215,13 @@ impl<'m> Problem<'m> {
         let supervision = model
             .supervision()
             .iter()
-            .map(|r| (r.supervised_shift, r.backup_shift, i64::from(r.weight)))
+            .map(|r| Supervision {
+                supervised: r.supervised_shift,
+                backup: r.backup_shift,
+                weight: i64::from(r.weight),
+                offset: r.backup_day_offset,
+                applies: (0..h).map(|d| r.applies_on(d)).collect(),
+            })
             .collect();
         let supervision_skilled = model
             .supervision()
@@ -367,4 +373,16 @@ impl<'m> Problem<'m> {
         let above = (minutes - self.max_minutes[e]).max(0);
         (below + 59) / 60 + (above + 59) / 60
     }
+}
+
+/// A supervision rule of the model ([`crate::model::SupervisionRule`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Supervision {
+    pub(crate) supervised: usize,
+    pub(crate) backup: usize,
+    pub(crate) weight: i64,
+    /// Days from the backup shift's start to the supervised day.
+    pub(crate) offset: usize,
+    /// Per day: whether the rule applies.
+    pub(crate) applies: Vec<bool>,
 }

@@ -390,28 +390,56 @@ impl State {
             self.points[e] += p.points[d * c + new as usize] - p.points[d * c + old as usize];
         }
         self.cells[e * p.h + d] = new;
-        for (r, &(supervised, backup, weight)) in p.supervision.iter().enumerate() {
-            let skilled = p.supervision_skilled[r][e];
-            let unskilled_delta = if skilled {
-                0
-            } else {
-                i64::from(new as usize == supervised) - i64::from(old as usize == supervised)
-            };
-            let backup_delta = if skilled {
-                i64::from(new as usize == backup) - i64::from(old as usize == backup)
-            } else {
-                0
-            };
-            if unskilled_delta == 0 && backup_delta == 0 {
-                continue;
+        for r in 0..p.supervision.len() {
+            if let Some((i, unskilled_delta, backup_delta)) = self.supervision_change(p, r, e, d, old, new) {
+                let before = self.supervision_cost(p, r, i, 0, 0);
+                self.supervision_unskilled[i] += unskilled_delta;
+                self.supervision_backup[i] += backup_delta;
+                self.soft += self.supervision_cost(p, r, i, 0, 0) - before;
             }
-            let i = r * p.h + d;
-            let cost = |u: i64, b: i64| if b == 0 { u * weight } else { 0 };
-            let before = cost(self.supervision_unskilled[i], self.supervision_backup[i]);
-            self.supervision_unskilled[i] += unskilled_delta;
-            self.supervision_backup[i] += backup_delta;
-            self.soft += cost(self.supervision_unskilled[i], self.supervision_backup[i]) - before;
         }
+    }
+
+    /// How employee `e`'s cell on day `d` going from `old` to `new` changes rule `r`: the index of
+    /// the (rule, day) it touches, and the change of its unskilled workers and skilled backups.
+    /// An unskilled worker counts on their own day; a skilled backup on the day the rule's offset
+    /// after their shift's start.
+    #[inline]
+    fn supervision_change(
+        &self,
+        p: &Problem<'_>,
+        r: usize,
+        e: usize,
+        d: usize,
+        old: u8,
+        new: u8,
+    ) -> Option<(usize, i64, i64)> {
+        let rule = &p.supervision[r];
+        if p.supervision_skilled[r][e] {
+            let delta = i64::from(new as usize == rule.backup) - i64::from(old as usize == rule.backup);
+            let day = d + rule.offset;
+            (delta != 0 && day < p.h).then_some((r * p.h + day, 0, delta))
+        } else {
+            let delta =
+                i64::from(new as usize == rule.supervised) - i64::from(old as usize == rule.supervised);
+            (delta != 0).then_some((r * p.h + d, delta, 0))
+        }
+    }
+
+    /// The cost of (rule `r`, day) at index `i`, with its counts changed by the deltas.
+    #[inline]
+    fn supervision_cost(
+        &self,
+        p: &Problem<'_>,
+        r: usize,
+        i: usize,
+        unskilled_delta: i64,
+        backup_delta: i64,
+    ) -> i64 {
+        let rule = &p.supervision[r];
+        let (unskilled, backups) =
+            (self.supervision_unskilled[i] + unskilled_delta, self.supervision_backup[i] + backup_delta);
+        if backups == 0 && rule.applies[i - r * p.h] { unskilled * rule.weight } else { 0 }
     }
 
     /// Soft cost of the supervision rules on day `d` if employee `e` took `choice` there instead
@@ -419,19 +447,13 @@ impl State {
     pub(crate) fn supervision_delta(&self, p: &Problem<'_>, e: usize, d: usize, choice: u8) -> i64 {
         let current = self.cells[e * p.h + d];
         let mut delta = 0;
-        for (r, &(supervised, backup, weight)) in p.supervision.iter().enumerate() {
-            let skilled = p.supervision_skilled[r][e];
-            let i = r * p.h + d;
-            let mut u = self.supervision_unskilled[i];
-            let mut b = self.supervision_backup[i];
-            let cost = |u: i64, b: i64| if b == 0 { u * weight } else { 0 };
-            let before = cost(u, b);
-            if skilled {
-                b += i64::from(choice as usize == backup) - i64::from(current as usize == backup);
-            } else {
-                u += i64::from(choice as usize == supervised) - i64::from(current as usize == supervised);
+        for r in 0..p.supervision.len() {
+            if let Some((i, unskilled_delta, backup_delta)) =
+                self.supervision_change(p, r, e, d, current, choice)
+            {
+                delta += self.supervision_cost(p, r, i, unskilled_delta, backup_delta)
+                    - self.supervision_cost(p, r, i, 0, 0);
             }
-            delta += cost(u, b) - before;
         }
         delta
     }
