@@ -70,15 +70,17 @@
 //!   across a daylight-saving change; not conservative for a shift starting on a Monday morning
 //!   (before 08:00), which explain counts with the weekend before it and the model does not.
 //! * **Fairness** in the proto costs `weight × round(deviation²)` per person; the model rounds each
-//!   pool's sum once, counts points to tenths and shares to thousandths, and lets a target go
-//!   below zero where explain clamps it at zero (a balance larger than the person's share of the
-//!   pool's points), so its cost may differ from explain's by a little.
+//!   pool's sum once and counts points to tenths and shares to thousandths. Explain sets a target
+//!   that a large balance would make negative to zero; the model gives the people whose target is
+//!   zero at full cover no share (their target is zero too), and lets a target go below zero
+//!   where fewer points handed out would make it so.
 //! * **Cover minimum and bakvakt** are hard in legevakt terms and soft with
 //!   [`HARD_AS_SOFT_WEIGHT`] in the model; the model's objective therefore exceeds the legevakt
 //!   objective by that weight per missing person or unsupervised doctor.
 
 use std::collections::{BTreeMap, HashMap};
 
+use allmenn_domain::fairness::{FairnessAccount, carry_over_targets};
 use allmenn_scheduler::model::{
     Cover, DayIndex, Employee, EmployeeIndex, FairnessRule, ForbiddenSuccession, MAX_FOLLOWING_DAYS_HELD,
     Model, ModelSpec, Request, RequestKind as ModelRequestKind, Roster, ShiftIndex,
@@ -586,7 +588,7 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
         .collect();
 
     let mut supervision = Vec::new();
-    let earlier = earlier_backups(input, days, &cover_of, &supervision_plan);
+    let earlier = earlier_backups(input, &slots, &cover_of, &supervision_plan);
     let mut supervised: Vec<_> = supervision_plan.iter().collect();
     supervised.sort();
     for (&supervised_shift, backups) in supervised {
@@ -639,18 +641,11 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
                 points[day][shift] = (occurrence.fairness_points.max(0.0) * FAIRNESS_SCALE).round() as u32;
             }
         }
-        for ((employee, member), share) in employees.iter_mut().zip(&input.staff).zip(&shares) {
-            employee.share_permille = (share * 1000.0).round() as u32;
-            // Someone without a share has the target zero whatever their balance, as in explain.
-            let usable = employee.share_permille > 0 && member.fairness_balance.is_finite();
-            employee.fairness_balance =
-                if usable { (member.fairness_balance * FAIRNESS_SCALE).round() as i64 } else { 0 };
-        }
         let pool_number = |pool: Profession| match pool {
             Profession::Doctor => 0,
             Profession::Nurse => 1,
         };
-        let pools = input.staff.iter().map(|member| pool_number(member.profession)).collect();
+        let pools: Vec<usize> = input.staff.iter().map(|member| pool_number(member.profession)).collect();
         // The targets share at most the points of every shift at its preferred cover.
         let mut caps = vec![0_u64; 2];
         for (day, row) in points.iter().enumerate() {
@@ -658,6 +653,33 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
                 caps[pool_number(explain::pool_of(types[shift].role))] +=
                     u64::from(shift_points) * u64::from(cover[day][shift].preferred);
             }
+        }
+        // Explain sets a target that its balance would make negative to zero and shares the rest
+        // among the others; the model cannot, so those people (as at full cover) count in it as
+        // having no share, whose target is zero too.
+        let mut clamped = vec![false; input.staff.len()];
+        for pool in [Profession::Doctor, Profession::Nurse] {
+            let members: Vec<usize> =
+                (0..input.staff.len()).filter(|&index| input.staff[index].profession == pool).collect();
+            let accounts: Vec<FairnessAccount> = members
+                .iter()
+                .map(|&index| FairnessAccount {
+                    share: shares[index],
+                    balance: input.staff[index].fairness_balance,
+                })
+                .collect();
+            let planned = caps[pool_number(pool)] as f64 / FAIRNESS_SCALE;
+            for (&index, target) in members.iter().zip(carry_over_targets(planned, &accounts)) {
+                clamped[index] = shares[index] > 0.0 && target <= 0.0;
+            }
+        }
+        for (person, (employee, member)) in employees.iter_mut().zip(&input.staff).enumerate() {
+            employee.share_permille =
+                if clamped[person] { 0 } else { (shares[person] * 1000.0).round() as u32 };
+            // Someone without a share has the target zero whatever their balance, as in explain.
+            let usable = employee.share_permille > 0 && member.fairness_balance.is_finite();
+            employee.fairness_balance =
+                if usable { (member.fairness_balance * FAIRNESS_SCALE).round() as i64 } else { 0 };
         }
         fairness = Some(FairnessRule {
             points,
@@ -886,39 +908,33 @@ const MAX_BACKUP_DAY_OFFSET: usize = 3;
 /// bakvakt with preferred cover that started up to [`MAX_BACKUP_DAY_OFFSET`] days earlier holds
 /// their whole time (a weekend block from Friday 15:30 for a Sunday day shift): (doctor shift
 /// type, day) → (bakvakt type, days earlier). The model then requires that bakvakt rather than a
-/// second one on the doctor's own day. Times are local, with an hour's margin at both ends for a
-/// daylight-saving change between the two starts.
+/// second one on the doctor's own day. The times compared are the real ones, as explain compares
+/// them.
 fn earlier_backups(
     input: &PlanInput,
-    days: usize,
+    slots: &[Vec<Slot>],
     cover_of: &dyn Fn(usize, usize) -> (u32, u32),
     plan: &HashMap<usize, Option<Vec<usize>>>,
 ) -> HashMap<(usize, usize), (usize, usize)> {
-    const DAY: i64 = 24 * 60;
-    const MARGIN: i64 = 60;
+    let days = slots.len();
     let types = &input.shift_types;
-    let wall = |shift: usize| {
-        let start = i64::from(types[shift].start_time.hour() * 60 + types[shift].start_time.minute());
-        (start, start + i64::from(types[shift].length_minutes))
-    };
     let bakvakt: Vec<usize> =
         (0..types.len()).filter(|&shift| types[shift].role == ShiftRole::Bakvakt).collect();
     let mut chosen = HashMap::new();
     for (&supervised, backups) in plan {
         let Some(backups) = backups else { continue };
-        let (start, end) = wall(supervised);
         for day in 0..days {
+            let doctor = slots[day][supervised];
             if backups.iter().any(|&backup| cover_of(day, backup).1 > 0) {
                 continue;
             }
             let best = (1..=MAX_BACKUP_DAY_OFFSET.min(day))
                 .flat_map(|offset| bakvakt.iter().map(move |&backup| (backup, offset)))
                 .filter(|&(backup, offset)| {
-                    let (backup_start, backup_end) = wall(backup);
-                    let shift = DAY * offset as i64;
+                    let held = slots[day - offset][backup];
                     cover_of(day - offset, backup).1 > 0
-                        && backup_start - shift + MARGIN <= start
-                        && end + MARGIN <= backup_end - shift
+                        && held.start <= doctor.start
+                        && doctor.end <= held.end
                 })
                 .max_by_key(|&(backup, offset)| {
                     (cover_of(day - offset, backup).1, std::cmp::Reverse(offset))

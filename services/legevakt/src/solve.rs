@@ -13,8 +13,8 @@
 //! no feasible roster with them, but the past cannot change).
 //!
 //! Progress reports are the optimiser's, in model terms: its objective includes
-//! [`crate::compile::HARD_AS_SOFT_WEIGHT`] per missing minimum cover or unsupervised doctor and the
-//! linear fairness surrogate, and its hard count excludes those two rules. The final
+//! [`crate::compile::HARD_AS_SOFT_WEIGHT`] per missing minimum cover or unsupervised doctor and
+//! the model's fairness cost, and its hard count excludes those two rules. The final
 //! [`SolveOutcome::explanation`] is exact.
 
 use std::collections::HashSet;

@@ -218,6 +218,13 @@ fn fairness_targets_share_the_points_worked_and_the_model_costs_them_alike() {
     assert!((totals[2].target_points - plain / 2.0).abs() < 1e-6);
     assert!((totals[0].fair_share_points - plain).abs() < 1e-6, "the plain share leaves the balance out");
 
+    // A balance too large for any target counts in the model as no share: the target is zero.
+    let mut generous = input.clone();
+    generous.staff[4].fairness_balance = 10_000.0;
+    let model = compile(&generous).unwrap().model().clone();
+    assert_eq!(model.fairness_account(4), (0, 0));
+    assert_eq!(model.fairness_account(3), (1000, 0));
+
     // The model costs the same deviations, in tenths and with one rounding per pool.
     let compiled = compile(&input).unwrap();
     let roster = compiled.roster_from_assignments(&outcome.assignments).unwrap().roster;
@@ -467,6 +474,12 @@ fn nurses_have_their_own_fairness_pool() {
     let mut roster: Vec<Assignment> = (0..7).map(|offset| assign(day(offset), "K", id(1))).collect();
     roster.extend((0..7).map(|offset| assign(day(offset), "SK", id(if offset < 4 { 2 } else { 3 }))));
     let totals = explain(&input, &roster).unwrap().totals;
+    // A district of nurses alone has a fairness pool too.
+    let mut nurses_only = input.clone();
+    nurses_only.staff.remove(0);
+    nurses_only.staff.truncate(1);
+    let compiled = compile(&nurses_only).unwrap();
+    assert_eq!(compiled.model().fairness_pool(0), 1);
     // Evenings 16–23 from Monday to Thursday at the evening rate, Friday to Sunday at the weekend's.
     let week_of_evenings: f64 = 4.0 * 7.0 * 1.5 + 3.0 * 7.0 * 2.0;
     assert!((totals[0].target_points - week_of_evenings).abs() < 1e-6);
@@ -506,15 +519,18 @@ fn a_weekend_block_from_friday_backs_a_juniors_sunday() {
     input.rules.weights.fairness_deviation = 0;
 
     let compiled = compile(&input).unwrap();
-    let (d, hbv) = (0, 4);
+    let (d, n, hbv) = (0, 2, 4);
     let rules = compiled.model().supervision();
-    assert!(
-        rules.iter().any(|rule| rule.supervised_shift == d
-            && rule.backup_shift == hbv
-            && rule.backup_day_offset == 2
-            && rule.days == [2]),
-        "{rules:?}"
-    );
+    // Sunday's day shift, and its night, which ends as the block does.
+    for supervised in [d, n] {
+        assert!(
+            rules.iter().any(|rule| rule.supervised_shift == supervised
+                && rule.backup_shift == hbv
+                && rule.backup_day_offset == 2
+                && rule.days == [2]),
+            "{rules:?}"
+        );
+    }
     let never = AtomicBool::new(false);
     let outcome = solve(&input, &settings(2, 30_000, SolveMode::FromScratch), &never, &mut |_| {}).unwrap();
     let explanation = &outcome.explanation;

@@ -110,7 +110,8 @@ impl SoftKind {
 pub struct SoftViolation {
     /// Which kind.
     pub kind: SoftKind,
-    /// The employee concerned, if any (requests, supervision, fairness).
+    /// The employee concerned, if any (requests, supervision); a fairness pool's cost concerns no
+    /// one employee.
     pub employee: Option<EmployeeIndex>,
     /// The day concerned, if any (requests, cover, supervision).
     pub day: Option<DayIndex>,
@@ -131,7 +132,7 @@ pub struct Evaluation {
     pub soft_violations: Vec<SoftViolation>,
     /// Soft cost per kind, in [`SoftKind::ALL`] order.
     pub cost_by_kind: [i64; 7],
-    /// Soft cost attributed to each employee (requests, supervision of their shift, fairness).
+    /// Soft cost attributed to each employee (requests, supervision of their shift).
     pub cost_by_employee: Vec<i64>,
     /// Soft cost attributed to each day (requests, cover, supervision).
     pub cost_by_day: Vec<i64>,

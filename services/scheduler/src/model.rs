@@ -530,14 +530,10 @@ impl Model {
             }
             if !fairness.pools.is_empty() {
                 check_size(|| "fairness pools".into(), employees, fairness.pools.len())?;
+                // Pool numbers are small: below the number of employees or of caps.
+                let pools = employees.max(fairness.caps.len());
                 for (employee, &pool) in fairness.pools.iter().enumerate() {
-                    // No more pools than employees: pool numbers are small.
-                    check_index(
-                        || format!("the fairness pool of employee {employee}"),
-                        "pool",
-                        pool,
-                        employees,
-                    )?;
+                    check_index(|| format!("the fairness pool of employee {employee}"), "pool", pool, pools)?;
                 }
             }
         }

@@ -160,54 +160,83 @@ pub fn page_scope<M: prost::Message + Clone>(
     scope_mark_of(&unpaged.encode_to_vec())
 }
 
-/// One page of an already ordered, modest-sized list (staff, shift types, plans...). A page token
-/// names the last item given (by a mark of `identity`), where the next page goes on, and carries
-/// the request's [`page_scope`]. Items added or removed elsewhere in the list meanwhile therefore
-/// neither repeat nor hide others. When the last item given is itself gone, the next page starts
-/// where it stood, which repeats an item rather than skip one if others moved too. Returns the
-/// page and the next token (empty on the last page).
+/// One page of a modest-sized list (staff, shift types, plans...) in the order of `key`, a string
+/// unique per item whose byte order is the list's order (see the `*_key` helpers). A page token
+/// holds the key of the last item given and the request's [`page_scope`], and the next page goes
+/// on with the first item whose key is greater: items added, removed or renamed meanwhile neither
+/// repeat nor hide others (a renamed item shows where its new key puts it). Returns the page and
+/// the next token (empty on the last page).
 pub fn ordered_page<T>(
     violations: &mut Violations,
     items: Vec<T>,
     requested_size: i32,
     page_token: &str,
     scope: &str,
-    identity: impl Fn(&T) -> String,
+    key: impl Fn(&T) -> String,
 ) -> (Vec<T>, String) {
     let size = usize::try_from(page_size(violations, requested_size, 100, 1000)).unwrap_or(100);
-    let start = if page_token.is_empty() {
-        0
+    let after = if page_token.is_empty() {
+        None
     } else {
         let parsed = page_token
             .strip_prefix(AFTER_TOKEN_PREFIX)
-            .and_then(|rest| {
-                let (next, rest) = rest.split_once('.')?;
-                let (last, issued_for) = rest.split_once('.')?;
-                Some((next.parse::<usize>().ok()?, last, issued_for))
-            })
-            .filter(|(_, _, issued_for)| *issued_for == scope);
-        match parsed {
-            Some((next, last, _)) => items
-                .iter()
-                .position(|item| scope_mark_of(identity(item).as_bytes()) == last)
-                // The last item given is gone: the items after it moved up by one.
-                .map_or(next.saturating_sub(1), |position| position + 1),
-            None => {
-                violations.add("page_token", "is not a token this service issued for this request");
-                0
-            }
+            .and_then(|rest| rest.split_once('.'))
+            .filter(|(_, issued_for)| *issued_for == scope)
+            .and_then(|(last, _)| from_hex(last));
+        if parsed.is_none() {
+            violations.add("page_token", "is not a token this service issued for this request");
         }
+        parsed
     };
-    let total = items.len();
-    let page: Vec<T> = items.into_iter().skip(start).take(size).collect();
-    let next = start + page.len();
+    let mut keyed: Vec<(String, T)> = items.into_iter().map(|item| (key(&item), item)).collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut page: Vec<(String, T)> = keyed
+        .into_iter()
+        .filter(|(key, _)| after.as_ref().is_none_or(|after| key.as_bytes() > after.as_slice()))
+        .collect();
+    let more = page.len() > size;
+    page.truncate(size);
     let token = match page.last() {
-        Some(last) if next < total => {
-            format!("{AFTER_TOKEN_PREFIX}{next}.{}.{scope}", scope_mark_of(identity(last).as_bytes()))
-        }
+        Some((last, _)) if more => format!("{AFTER_TOKEN_PREFIX}{}.{scope}", to_hex(last.as_bytes())),
         _ => String::new(),
     };
-    (page, token)
+    (page.into_iter().map(|(_, item)| item).collect(), token)
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok()).collect()
+}
+
+/// Ascending date order as a key: `YYYY-MM-DD` (years 1–9999).
+pub fn date_key(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// Descending date order as a key.
+pub fn descending_date_key(date: NaiveDate) -> String {
+    let number = i64::from(date.year()) * 10_000 + i64::from(date.month()) * 100 + i64::from(date.day());
+    format!("{:08}", 99_999_999 - number)
+}
+
+/// Ascending instant order as a key (years 1–9999).
+pub fn instant_key(instant: chrono::DateTime<Utc>) -> String {
+    instant.format("%Y-%m-%dT%H:%M:%S%.9f").to_string()
+}
+
+/// Descending order of a number as a key.
+pub fn descending_number_key(value: f64) -> String {
+    // The bits of a float, sign flipped for positives and all flipped for negatives, order as
+    // the numbers do.
+    let bits = value.to_bits();
+    let ascending = if bits >> 63 == 1 { !bits } else { bits | (1 << 63) };
+    format!("{:016x}", !ascending)
 }
 
 const KEY_TOKEN_PREFIX: &str = "key.";
@@ -302,31 +331,50 @@ mod tests {
         assert!(!violations.is_empty());
     }
 
-    /// A newest-first list paged by key: an item added at the front between two pages neither
-    /// repeats the first page's last item nor hides one, and a foreign token is refused.
     #[test]
-    fn ordered_pages_go_on_after_the_last_item_given() {
+    fn ordered_pages_go_on_after_the_last_key_given() {
         let mut violations = Violations::new();
-        let identity = |item: &&str| (*item).to_owned();
-        let (first, token) =
-            ordered_page(&mut violations, vec!["b", "c", "d", "e"], 2, "", "scope", identity);
-        assert_eq!(first, ["b", "c"]);
-        // An item added before the cursor and one removed after it: nothing repeats, nothing hides.
+        let key = |item: &&str| (*item).to_owned();
+        let (first, token) = ordered_page(&mut violations, vec!["d", "b", "c", "e"], 2, "", "scope", key);
+        assert_eq!(first, ["b", "c"], "in the order of the key");
+        // An item added before the last one given, and that one removed: nothing repeats, nothing
+        // hides.
         let (second, token) =
-            ordered_page(&mut violations, vec!["a", "b", "c", "e", "f"], 2, &token, "scope", identity);
-        assert_eq!(second, ["e", "f"]);
+            ordered_page(&mut violations, vec!["a", "b", "d", "e", "f"], 2, &token, "scope", key);
+        assert_eq!(second, ["d", "e"]);
+        let (third, token) =
+            ordered_page(&mut violations, vec!["a", "b", "d", "e", "f"], 2, &token, "scope", key);
+        assert_eq!(third, ["f"]);
         assert!(token.is_empty(), "the last page has no token");
-        // The cursor itself removed: the page starts where it stood.
-        let (_, token) = ordered_page(&mut violations, vec!["a", "b", "c", "d"], 2, "", "scope", identity);
-        let (after_gone, _) =
-            ordered_page(&mut violations, vec!["a", "c", "d"], 2, &token, "scope", identity);
-        assert_eq!(after_gone, ["c", "d"]);
+        // A page of exactly the rest ends the list too.
+        let (_, token) = ordered_page(&mut violations, vec!["a", "b"], 2, "", "scope", key);
+        assert!(token.is_empty());
         assert!(violations.is_empty());
         // A token is good only for the request it was issued for.
-        ordered_page(&mut violations, vec!["a", "c", "d"], 2, &token, "other", identity);
+        let (_, token) = ordered_page(&mut violations, vec!["a", "b", "c"], 2, "", "scope", key);
+        ordered_page(&mut violations, vec!["a", "b", "c"], 2, &token, "other", key);
         assert!(!violations.is_empty());
     }
 
+    #[test]
+    fn order_keys_sort_as_their_values() {
+        let dates = [(1, 1, 1), (999, 12, 31), (2026, 2, 9), (2026, 10, 1), (9999, 12, 31)]
+            .map(|(year, month, day)| NaiveDate::from_ymd_opt(year, month, day).unwrap());
+        for pair in dates.windows(2) {
+            assert!(date_key(pair[0]) < date_key(pair[1]), "{pair:?}");
+            assert!(descending_date_key(pair[0]) > descending_date_key(pair[1]), "{pair:?}");
+            let instant = |date: NaiveDate| date.and_hms_opt(0, 0, 0).unwrap().and_utc();
+            assert!(instant_key(instant(pair[0])) < instant_key(instant(pair[1])), "{pair:?}");
+        }
+        let numbers = [-1e9, -2.5, -0.0, 0.0, 1e-9, 3.0, 7e12];
+        for pair in numbers.windows(2) {
+            assert!(descending_number_key(pair[0]) >= descending_number_key(pair[1]), "{pair:?}");
+        }
+        assert!(descending_number_key(-2.5) > descending_number_key(3.0));
+    }
+
+    /// A newest-first list paged by key: an item added at the front between two pages neither
+    /// repeats the first page's last item nor hides one, and a foreign token is refused.
     #[test]
     fn keyed_pages_hold_when_items_arrive_meanwhile() {
         let key = |item: &i64| (-*item, 0);

@@ -2,8 +2,9 @@
 //!
 //! The row re-optimisation of [`super::row_dp`] changes many days of one employee; this
 //! neighbourhood is its transpose: one day of many employees. With every other day fixed, the
-//! cost of giving employee `e` choice `c` on day `d` is a property of that row alone (rest,
-//! runs, minutes, requests, fairness), while the day's cover couples the rows; cover cost is
+//! cost of giving employee `e` choice `c` on day `d` is nearly a property of that row alone (rest,
+//! runs, minutes, requests, and fairness against the others' points as they stand), while the
+//! day's cover couples the rows; cover cost is
 //! convex in the number assigned (each extra person saves less, or costs more, than the one
 //! before), so the best assignment is a minimum-cost flow:
 //!
@@ -16,8 +17,8 @@
 //! for: A takes the missing night, B takes A's evening, C takes B's day off. Row costs are
 //! measured by applying and undoing each one-cell change on the incremental state, so they are
 //! exact for every rule that concerns one row and carry the search's guidance
-//! ([`State::set_range`]); only the supervision rule couples rows apart
-//! from cover, and the caller scores the applied proposal exactly in any case.
+//! ([`State::set_range`]); the supervision rule and a fairness pool's shared targets couple rows
+//! apart from cover, and the caller scores the applied proposal exactly in any case.
 
 use super::problem::Problem;
 use super::state::State;

@@ -381,7 +381,7 @@ impl LegevaktService for Legevakt {
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
-            |district| district.id.to_string(),
+            |district| format!("{}\0{}", district.name, district.id),
         );
         violations.finish()?;
         Ok(Response::new(pb::ListLegevaktDistrictsResponse {
@@ -457,7 +457,7 @@ impl LegevaktService for Legevakt {
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
-            |member| member.id.to_string(),
+            |member| format!("{}\0{}", member.family_name, member.id),
         );
         violations.finish()?;
         Ok(Response::new(pb::ListStaffMembersResponse {
@@ -523,7 +523,7 @@ impl LegevaktService for Legevakt {
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
-            |shift_type| shift_type.code.clone(),
+            |shift_type| format!("{:05}\0{}", shift_type.start_minute, shift_type.code),
         );
         violations.finish()?;
         Ok(Response::new(pb::ListShiftTypesResponse {
@@ -616,18 +616,19 @@ impl LegevaktService for Legevakt {
                 }
             }
         }
-        // By staff member, then start, as the API says: derived ones among the stored ones.
-        exemptions.sort_by_key(|exemption| {
-            let from = exemption.valid_from.as_ref().map(|date| (date.year, date.month, date.day));
-            (exemption.staff_member_id.clone(), from, exemption.id.clone())
-        });
         let (page, next_page_token) = common::ordered_page(
             &mut violations,
             exemptions,
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
-            |exemption| exemption.id.clone(),
+            // By staff member, then start, as the API says: derived ones among the stored ones.
+            |exemption| {
+                let from = exemption.valid_from.as_ref().map_or(String::new(), |date| {
+                    format!("{:04}-{:02}-{:02}", date.year, date.month, date.day)
+                });
+                format!("{}\0{from}\0{}", exemption.staff_member_id, exemption.id)
+            },
         );
         violations.finish()?;
         Ok(Response::new(pb::ListExemptionsResponse { exemptions: page, next_page_token }))
@@ -691,7 +692,7 @@ impl LegevaktService for Legevakt {
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
-            |span| span.id.to_string(),
+            |span| format!("{}\0{}", common::instant_key(span.start_time), span.id),
         );
         violations.finish()?;
         Ok(Response::new(pb::ListUnavailabilitiesResponse {
@@ -803,7 +804,9 @@ impl LegevaktService for Legevakt {
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
-            |request| request.id.to_string(),
+            |request| {
+                format!("{}\0{}\0{}", common::date_key(request.date), request.staff_member_id, request.id)
+            },
         );
         violations.finish()?;
         Ok(Response::new(pb::ListShiftRequestsResponse {
@@ -849,7 +852,7 @@ impl LegevaktService for Legevakt {
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
-            |plan| plan.id.to_string(),
+            |plan| format!("{}\0{}", common::descending_date_key(plan.start_date), plan.id),
         );
         violations.finish()?;
         Ok(Response::new(pb::ListShiftPlansResponse {
@@ -879,7 +882,12 @@ impl LegevaktService for Legevakt {
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
-            |row| format!("{} {}", row.date, row.shift_type_code),
+            // By date, then the shift type's start (`roles` is in that order), as the API says.
+            |row| {
+                let by_start =
+                    roles.iter().position(|(code, _)| *code == row.shift_type_code).unwrap_or(9999);
+                format!("{}\0{by_start:04}\0{}", common::date_key(row.date), row.shift_type_code)
+            },
         );
         violations.finish()?;
         Ok(Response::new(pb::ListCoverRequirementsResponse {
@@ -963,7 +971,9 @@ impl LegevaktService for Legevakt {
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
-            |balance| balance.staff_member_id.clone(),
+            |balance| {
+                format!("{}\0{}", common::descending_number_key(balance.balance), balance.staff_member_id)
+            },
         );
         violations.finish()?;
         Ok(Response::new(pb::ListFairnessBalancesResponse { balances: page, next_page_token }))

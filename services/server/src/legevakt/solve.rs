@@ -394,18 +394,20 @@ async fn run(
         ));
     }
     // A staff member without shifts may be deleted while the solve runs. The roster is stored
-    // without them, scored without them (their places are open), rather than lost.
-    let rostered: HashSet<Uuid> = assignments.iter().map(|assignment| assignment.staff_id).collect();
-    let present: HashSet<Uuid> = repo::hold_present_staff(&transaction, rostered.iter().copied().collect())
+    // without them and scored without them (their places are open, their share is the others'),
+    // rather than lost.
+    let planned: HashSet<Uuid> = input.staff.iter().map(|member| member.id).collect();
+    let present: HashSet<Uuid> = repo::hold_present_staff(&transaction, planned.iter().copied().collect())
         .await?
         .into_iter()
         .collect();
-    if present.len() < rostered.len() {
-        let gone: HashSet<Uuid> = rostered.difference(&present).copied().collect();
+    let staff_gone = present.len() < planned.len();
+    if staff_gone {
+        let gone: HashSet<Uuid> = planned.difference(&present).copied().collect();
         assignments.retain(|assignment| !gone.contains(&assignment.staff_id));
         evaluated = version_score(&input.without_staff(&gone), &assignments, None)?;
         let note = format!(
-            "{} staff member{} deleted while the solve ran; their shifts are open",
+            "{} staff member{} deleted while the solve ran; the roster is stored without them",
             gone.len(),
             if gone.len() == 1 { " was" } else { "s were" }
         );
@@ -437,7 +439,7 @@ async fn run(
     // Optimal for the re-plan's measure, moves included; the stored score leaves them out, where
     // only a roster without any cost is plainly optimal.
     solve.proven_optimal = outcome.proven_optimal()
-        && assignments.len() == outcome.assignments.len()
+        && !staff_gone
         && (input.replan.is_none() || (evaluated.hard_violations == 0 && evaluated.objective == 0));
     solve.ended_at = Some(Utc::now());
     let solve = repo::save_solve(&transaction, solve).await?;
