@@ -80,7 +80,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use allmenn_domain::fairness::{FairnessAccount, carry_over_targets};
 use allmenn_scheduler::model::{
     Cover, DayIndex, Employee, EmployeeIndex, FairnessRule, ForbiddenSuccession, MAX_FOLLOWING_DAYS_HELD,
     Model, ModelSpec, Request, RequestKind as ModelRequestKind, Roster, ShiftIndex,
@@ -657,22 +656,16 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
         // Explain sets a target that its balance would make negative to zero and shares the rest
         // among the others; the model cannot, so those people (as at full cover) count in it as
         // having no share, whose target is zero too.
-        let mut clamped = vec![false; input.staff.len()];
-        for pool in [Profession::Doctor, Profession::Nurse] {
-            let members: Vec<usize> =
-                (0..input.staff.len()).filter(|&index| input.staff[index].profession == pool).collect();
-            let accounts: Vec<FairnessAccount> = members
-                .iter()
-                .map(|&index| FairnessAccount {
-                    share: shares[index],
-                    balance: input.staff[index].fairness_balance,
-                })
-                .collect();
-            let planned = caps[pool_number(pool)] as f64 / FAIRNESS_SCALE;
-            for (&index, target) in members.iter().zip(carry_over_targets(planned, &accounts)) {
-                clamped[index] = shares[index] > 0.0 && target <= 0.0;
-            }
-        }
+        let planned: HashMap<Profession, f64> = [Profession::Doctor, Profession::Nurse]
+            .into_iter()
+            .map(|pool| (pool, caps[pool_number(pool)] as f64 / FAIRNESS_SCALE))
+            .collect();
+        let (full_cover_targets, _) = explain::targets_sharing(input, &planned, &shares);
+        let clamped: Vec<bool> = shares
+            .iter()
+            .zip(&full_cover_targets)
+            .map(|(share, target)| *share > 0.0 && *target <= 0.0)
+            .collect();
         for (person, (employee, member)) in employees.iter_mut().zip(&input.staff).enumerate() {
             employee.share_permille =
                 if clamped[person] { 0 } else { (shares[person] * 1000.0).round() as u32 };

@@ -536,13 +536,31 @@ fn targets_from(
     planned: &HashMap<Profession, f64>,
     shares: &[f64],
 ) -> (Vec<f64>, Vec<f64>) {
+    let mut shared = HashMap::new();
+    for pool in [Profession::Doctor, Profession::Nurse] {
+        let earned: f64 = (0..input.staff.len())
+            .filter(|&index| input.staff[index].profession == pool)
+            .map(|index| points[index])
+            .sum();
+        shared.insert(pool, earned.min(planned.get(&pool).copied().unwrap_or(0.0)));
+    }
+    targets_sharing(input, &shared, shares)
+}
+
+/// Targets adjusted by the carried balances (the domain's `carry_over_targets`), and plain fair
+/// shares, of every staff member when each profession's pool shares `shared` points among its
+/// members by `shares`.
+pub fn targets_sharing(
+    input: &PlanInput,
+    shared: &HashMap<Profession, f64>,
+    shares: &[f64],
+) -> (Vec<f64>, Vec<f64>) {
     let mut targets = vec![0.0; input.staff.len()];
     let mut plain = vec![0.0; input.staff.len()];
     for pool in [Profession::Doctor, Profession::Nurse] {
         let members: Vec<usize> =
             (0..input.staff.len()).filter(|&index| input.staff[index].profession == pool).collect();
-        let earned: f64 = members.iter().map(|&index| points[index]).sum();
-        let total = earned.min(planned.get(&pool).copied().unwrap_or(0.0));
+        let total = shared.get(&pool).copied().unwrap_or(0.0);
         let accounts: Vec<FairnessAccount> = members
             .iter()
             .map(|&index| FairnessAccount {
