@@ -214,6 +214,24 @@ fn from_hex(text: &str) -> Option<Vec<u8>> {
     (0..text.len()).step_by(2).map(|at| u8::from_str_radix(text.get(at..at + 2)?, 16).ok()).collect()
 }
 
+/// Norwegian alphabetical order of a name as a key: case set aside, Æ, Ø and Å after Z (Ä, Ö
+/// and Ü as Æ, Ø and Y), then the name itself so that names differing only there keep one order.
+pub fn name_key(name: &str) -> String {
+    let mut key = String::with_capacity(name.len() + 4);
+    for letter in name.chars().flat_map(char::to_lowercase) {
+        match letter {
+            'æ' | 'ä' => key.push_str("{a"),
+            'ø' | 'ö' => key.push_str("{b"),
+            'å' => key.push_str("{c"),
+            'ü' => key.push('y'),
+            other => key.push(other),
+        }
+    }
+    key.push('\0');
+    key.push_str(name);
+    key
+}
+
 /// Ascending date order as a key: `YYYY-MM-DD` (years 1–9999).
 pub fn date_key(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
@@ -354,6 +372,13 @@ mod tests {
         let (_, token) = ordered_page(&mut violations, vec!["a", "b", "c"], 2, "", "scope", key);
         ordered_page(&mut violations, vec!["a", "b", "c"], 2, &token, "other", key);
         assert!(!violations.is_empty());
+    }
+
+    #[test]
+    fn names_sort_in_norwegian_order() {
+        let mut names = vec!["Åsheim", "Zahl", "Ødegård", "berg", "Ærø", "Aas", "Berg", "Müller", "Øye"];
+        names.sort_by_key(|name| name_key(name));
+        assert_eq!(names, ["Aas", "Berg", "berg", "Müller", "Zahl", "Ærø", "Ødegård", "Øye", "Åsheim"]);
     }
 
     #[test]

@@ -381,7 +381,7 @@ impl LegevaktService for Legevakt {
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
-            |district| format!("{}\0{}", district.name, district.id),
+            |district| format!("{}\0{}", common::name_key(&district.name), district.id),
         );
         violations.finish()?;
         Ok(Response::new(pb::ListLegevaktDistrictsResponse {
@@ -457,7 +457,7 @@ impl LegevaktService for Legevakt {
             request.page_size,
             &request.page_token,
             &common::page_scope(&request, |r| (&mut r.page_size, &mut r.page_token)),
-            |member| format!("{}\0{}", member.family_name, member.id),
+            |member| format!("{}\0{}", common::name_key(&member.family_name), member.id),
         );
         violations.finish()?;
         Ok(Response::new(pb::ListStaffMembersResponse {
