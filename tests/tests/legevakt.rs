@@ -1754,6 +1754,17 @@ async fn a_retried_solve_attaches_to_the_first(server: &TestServer) {
 /// A solve row left running by a replica that crashed: written straight into the database, as the
 /// crashed replica left it, `silent_for` after its last recorded progress.
 async fn left_running(server: &TestServer, plan_id: &str, silent_for: chrono::Duration) -> String {
+    running_row(server, plan_id, silent_for, chrono::Duration::zero()).await
+}
+
+/// A solve row as a replica whose clock is `clock_behind` behind the database's writes it: its
+/// start by its own clock, its last heartbeat `silent_for` ago by the database's.
+async fn running_row(
+    server: &TestServer,
+    plan_id: &str,
+    silent_for: chrono::Duration,
+    clock_behind: chrono::Duration,
+) -> String {
     use allmenn_store::entity::legevakt::plan_solve;
     use sea_orm::{ActiveModelTrait, IntoActiveModel};
     let connection = sea_orm::Database::connect(server.database_url()).await.unwrap();
@@ -1773,10 +1784,11 @@ async fn left_running(server: &TestServer, plan_id: &str, silent_for: chrono::Du
         iterations: 0,
         result_version: 0,
         cancel_requested: false,
-        started_at: chrono::Utc::now() - silent_for - chrono::Duration::seconds(5),
+        started_at: chrono::Utc::now() - silent_for - chrono::Duration::seconds(5) - clock_behind,
         ended_at: None,
         message: String::new(),
         proven_optimal: false,
+        heartbeat_at: Some(chrono::Utc::now() - silent_for),
     };
     row.into_active_model().insert(&connection).await.unwrap();
     connection.close().await.unwrap();
@@ -1819,6 +1831,31 @@ async fn a_solve_abandoned_by_its_replica_stops_blocking_its_plan(server: &TestS
     };
     let edit_blocked = error(client.legevakt.edit_shift_plan(edit).await);
     assert_eq!(edit_blocked.reason(), Some("SOLVE_ALREADY_RUNNING"));
+
+    // A live solve on a replica whose clock is ten minutes behind is judged by the heartbeat the
+    // database recorded, not by the replica's start time plus elapsed time.
+    let skewed_plan = create_plan(&mut client, &district.id, "Solve on a slow clock").await;
+    let skewed =
+        running_row(server, &skewed_plan.id, chrono::Duration::seconds(2), chrono::Duration::minutes(10))
+            .await;
+    let shown = client
+        .legevakt
+        .get_shift_plan(pb::GetShiftPlanRequest { plan_id: skewed_plan.id.clone(), ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(shown.running_solve_id, skewed, "a solve with a fresh heartbeat is shown as running");
+    let skewed_blocked = error(
+        client
+            .legevakt
+            .solve_shift_plan(pb::SolveShiftPlanRequest {
+                plan_id: skewed_plan.id.clone(),
+                time_limit: Some(prost_types::Duration { seconds: 1, nanos: 0 }),
+                ..Default::default()
+            })
+            .await,
+    );
+    assert_eq!(skewed_blocked.reason(), Some("SOLVE_ALREADY_RUNNING"));
 
     // A silent solve is ended by a cancel (nobody would read its flag) or by the next write.
     let silent_plan = create_plan(&mut client, &district.id, "Silent solve").await;
@@ -2217,8 +2254,14 @@ async fn a_live_solve_ended_elsewhere_as_abandoned_stops_and_stores_nothing(serv
         .into_inner();
     let running = stream.message().await.unwrap().unwrap().solve.unwrap();
     assert_eq!(running.state, pb::SolveState::Running as i32);
-    // What another replica's end_abandoned_solve writes.
     let connection = sea_orm::Database::connect(server.database_url()).await.unwrap();
+    let row = plan_solve::Entity::find_by_id(uuid::Uuid::parse_str(&running.id).unwrap())
+        .one(&connection)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(row.heartbeat_at.is_some(), "a solve records its heartbeat from the start");
+    // What another replica's end_abandoned_solve writes.
     plan_solve::Entity::update_many()
         .col_expr(plan_solve::Column::State, Expr::value("failed"))
         .col_expr(plan_solve::Column::Message, Expr::value("abandoned: ended by the test"))

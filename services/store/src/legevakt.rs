@@ -4,8 +4,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
     sea_query::{Condition, Expr, ExprTrait},
 };
 use uuid::Uuid;
@@ -639,10 +639,31 @@ pub const SOLVE_HEARTBEAT: std::time::Duration = std::time::Duration::from_secs(
 /// the replica running it stopped without recording an end.
 pub const SOLVE_ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Whether a running solve was abandoned by its replica (its progress, recorded as the time since
-/// it started, has not moved for [`SOLVE_ABANDONED_AFTER`]), so that it no longer blocks its plan.
+/// The database's clock, by which heartbeats are recorded and judged: replicas whose clocks
+/// disagree by more than [`SOLVE_ABANDONED_AFTER`] would otherwise end each other's live solves,
+/// or let a dead one block its plan. SQLite is embedded in one process, whose clock it is.
+pub async fn database_now<C: ConnectionTrait>(connection: &C) -> Result<DateTime<Utc>, StoreError> {
+    match connection.get_database_backend() {
+        DbBackend::Postgres => {
+            let row = connection
+                .query_one_raw(Statement::from_string(DbBackend::Postgres, "SELECT clock_timestamp() AS now"))
+                .await
+                .map_err(StoreError::from_db)?
+                .ok_or_else(|| {
+                    StoreError::from_db(DbErr::RecordNotFound("the database's clock".to_owned()))
+                })?;
+            row.try_get::<DateTime<Utc>>("", "now").map_err(StoreError::from_db)
+        }
+        _ => Ok(Utc::now()),
+    }
+}
+
+/// Whether a running solve was abandoned by its replica (its last heartbeat is older than
+/// [`SOLVE_ABANDONED_AFTER`] at `now`, the database's clock), so that it no longer blocks its
+/// plan. Rows from before heartbeats were recorded count from their start and elapsed time.
 pub fn solve_abandoned(solve: &plan_solve::Model, now: DateTime<Utc>) -> bool {
-    let heartbeat = solve.started_at + chrono::Duration::milliseconds(solve.elapsed_ms);
+    let heartbeat =
+        solve.heartbeat_at.unwrap_or(solve.started_at + chrono::Duration::milliseconds(solve.elapsed_ms));
     solve.state == "running"
         && now.signed_duration_since(heartbeat).to_std().is_ok_and(|silent| silent > SOLVE_ABANDONED_AFTER)
 }
@@ -676,7 +697,9 @@ pub async fn record_solve_progress<C: ConnectionTrait>(
     connection: &C,
     solve: &plan_solve::Model,
 ) -> Result<bool, StoreError> {
+    let heartbeat = database_now(connection).await?;
     let result = plan_solve::Entity::update_many()
+        .col_expr(plan_solve::Column::HeartbeatAt, Expr::value(heartbeat))
         .col_expr(plan_solve::Column::ElapsedMs, Expr::value(solve.elapsed_ms))
         .col_expr(plan_solve::Column::BestHardViolations, Expr::value(solve.best_hard_violations))
         .col_expr(plan_solve::Column::BestObjective, Expr::value(solve.best_objective))
@@ -712,7 +735,7 @@ pub async fn live_solve<C: ConnectionTrait>(
     let Some(running) = running_solve(transaction, plan_id).await? else {
         return Ok(None);
     };
-    let now = Utc::now();
+    let now = database_now(transaction).await?;
     if !solve_abandoned(&running, now) {
         return Ok(Some(running));
     }
@@ -758,7 +781,7 @@ pub async fn request_solve_cancel<C: ConnectionTrait>(
     if solve.state != "running" {
         return Err(RuleViolation::SolveFinished.into());
     }
-    let now = Utc::now();
+    let now = database_now(transaction).await?;
     if solve_abandoned(&solve, now) {
         // Nobody polls the flag of a solve whose replica stopped: end it as abandoned.
         return end_abandoned_solve(transaction, solve, now).await;

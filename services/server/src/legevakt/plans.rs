@@ -144,10 +144,14 @@ pub(super) async fn get(
     let plan_id = violations.into_result(|| plan_id)?;
     let loaded = load::load(&service.store, plan_id, request.version).await?;
     // A solve abandoned by its replica is not shown as running (the next write ends it).
-    let running = repo::running_solve(service.store.connection(), plan_id)
-        .await?
-        .filter(|solve| !repo::solve_abandoned(solve, Utc::now()))
-        .map(|solve| solve.id);
+    let running = match repo::running_solve(service.store.connection(), plan_id).await? {
+        Some(solve)
+            if !repo::solve_abandoned(&solve, repo::database_now(service.store.connection()).await?) =>
+        {
+            Some(solve.id)
+        }
+        _ => None,
+    };
     let mut message = lv::plan_message(&loaded.plan, loaded.version.as_ref(), running);
     if request.view == i32::from(pb::ShiftPlanView::Full) {
         let evaluated = planning::evaluate(&loaded, &rows(&loaded.assignments))?;

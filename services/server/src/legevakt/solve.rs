@@ -179,9 +179,11 @@ pub(super) async fn solve(
         ended_at: None,
         message: String::new(),
         proven_optimal: false,
+        heartbeat_at: None,
     };
     let transaction = service.store.begin_write().await?;
     repo::lock_plan(&transaction, plan_id, None).await?;
+    let row = plan_solve::Model { heartbeat_at: Some(repo::database_now(&transaction).await?), ..row };
     if repo::live_solve(&transaction, plan_id).await?.is_some() {
         return Err(StoreError::from(RuleViolation::SolveRunning).into());
     }
@@ -273,9 +275,13 @@ fn attach(
         loop {
             ticker.tick().await;
             let read = match repo::get_solve(store.connection(), solve_id).await {
-                Ok(solve) if repo::solve_abandoned(&solve, Utc::now()) => {
-                    repo::end_abandoned_solve(store.connection(), solve, Utc::now()).await
-                }
+                Ok(solve) => match repo::database_now(store.connection()).await {
+                    Ok(now) if repo::solve_abandoned(&solve, now) => {
+                        repo::end_abandoned_solve(store.connection(), solve, now).await
+                    }
+                    Ok(_) => Ok(solve),
+                    Err(error) => Err(error),
+                },
                 read => read,
             };
             let (message, finished) = match read {

@@ -8,6 +8,7 @@ mod m20261123_000002_legevakt;
 mod m20261207_000003_solve_proven_optimal;
 mod m20261207_000004_staff_age_exemption_waiver;
 mod m20261207_000005_doctor_period_working_days;
+mod m20261208_000006_solve_heartbeat;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000003_solve_proven_optimal::Migration),
             Box::new(m20261207_000004_staff_age_exemption_waiver::Migration),
             Box::new(m20261207_000005_doctor_period_working_days::Migration),
+            Box::new(m20261208_000006_solve_heartbeat::Migration),
         ]
     }
 }

@@ -43,6 +43,9 @@ pub struct Model {
     pub message: String,
     /// Whether the optimiser proved the result optimal (set when the solve ends).
     pub proven_optimal: bool,
+    /// When the replica running it last recorded progress, by the database's clock
+    /// ([`crate::legevakt::database_now`]); none on rows from before it was recorded.
+    pub heartbeat_at: Option<DateTimeUtc>,
 }
 
 /// No relations are navigated through sea-orm.
