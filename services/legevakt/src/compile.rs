@@ -112,24 +112,63 @@ pub const HARD_AS_SOFT_WEIGHT: u32 = 100_000;
 /// largest, added up), and never below [`HARD_AS_SOFT_WEIGHT`]. Weights may each be up to a
 /// million, and a model that let a request's or a move's cost outweigh an uncovered shift would
 /// leave the shift uncovered to grant it.
-fn hard_as_soft_weight(input: &PlanInput, requests: &[Request], fairness: Option<&FairnessRule>) -> u32 {
+fn hard_as_soft_weight(
+    input: &PlanInput,
+    requests: &[Request],
+    fairness: Option<&FairnessRule>,
+    employees: &[Employee],
+) -> u32 {
     let weights = &input.rules.weights;
     let largest_request = requests.iter().map(|request| u64::from(request.weight)).max().unwrap_or(0);
-    // One assignment of `x` points moves its person's deviation by `x` (and the pool's targets by
-    // less): taken as from a deviation of `x` to one of `2x`, `3x²` in the model's units.
-    let largest_points = fairness.map_or(0, |rule| {
-        let points = u64::from(rule.points.iter().flatten().copied().max().unwrap_or(0));
-        (3 * points * points).saturating_mul(u64::from(rule.weight)) / u64::from(rule.divisor.max(1))
-    });
     let per_assignment = u64::from(weights.cover_below_preferred)
         + u64::from(weights.cover_above_preferred)
         + largest_request
         + u64::from(weights.change_from_published)
-        + u64::from(weights.shift_on_free_day)
-        + largest_points;
+        + u64::from(weights.shift_on_free_day);
+    let per_assignment =
+        per_assignment.saturating_add(fairness.map_or(0, |rule| largest_fairness_change(rule, employees)));
     let wanted = per_assignment.saturating_mul(10).max(u64::from(HARD_AS_SOFT_WEIGHT));
     // The model's costs add up in i64 over every cell; a quarter of u32's range keeps far from it.
     u32::try_from(wanted).unwrap_or(u32::MAX).min(u32::MAX / 4)
+}
+
+/// The most one assignment can change the model's fairness cost. An assignment of `x` points
+/// moves its person's deviation by at most `x` and every target of the pool by its share of at
+/// most `x`, so a pool's sum of squared deviations changes by at most `4·D·x + 2·x²`, where `D`
+/// is the largest deviation anyone can reach: above the target, the points of the richest shift
+/// of every day (one shift starts a day) plus the balance; below it, the person's share of the
+/// pool's cap and balances plus their own balance. A person who already holds many shifts far
+/// above their target must still be given one more rather than leave a minimum place open.
+fn largest_fairness_change(rule: &FairnessRule, employees: &[Employee]) -> u64 {
+    let x = u128::from(rule.points.iter().flatten().copied().max().unwrap_or(0));
+    let most_points: u128 =
+        rule.points.iter().map(|row| u128::from(row.iter().copied().max().unwrap_or(0))).sum();
+    let pool_of = |e: usize| rule.pools.get(e).copied().unwrap_or(0);
+    let pools = rule.pools.iter().copied().max().map_or(1, |pool| pool + 1).max(rule.caps.len());
+    let mut shares = vec![0_u128; pools];
+    let mut balances = vec![0_u128; pools];
+    for (e, employee) in employees.iter().enumerate() {
+        shares[pool_of(e)] += u128::from(employee.share_permille);
+        balances[pool_of(e)] += u128::from(employee.fairness_balance.unsigned_abs());
+    }
+    let largest_deviation = employees
+        .iter()
+        .enumerate()
+        .map(|(e, employee)| {
+            let pool = pool_of(e);
+            let balance = u128::from(employee.fairness_balance.unsigned_abs());
+            let cap =
+                rule.caps.get(pool).map_or(most_points * employees.len() as u128, |&cap| u128::from(cap));
+            let target = (u128::from(employee.share_permille) * (cap + balances[pool]))
+                .checked_div(shares[pool])
+                .unwrap_or(0);
+            (most_points + balance).max(target + balance)
+        })
+        .max()
+        .unwrap_or(0);
+    let change =
+        (4 * largest_deviation * x + 2 * x * x) * u128::from(rule.weight) / u128::from(rule.divisor.max(1));
+    u64::try_from(change).unwrap_or(u64::MAX)
 }
 
 /// The length every model shift type gets, so that the model's total-minutes limit counts shifts
@@ -706,7 +745,7 @@ pub fn compile(input: &PlanInput) -> Result<CompiledPlan, PlanError> {
         })
         .collect();
 
-    let hard_weight = hard_as_soft_weight(input, &requests, fairness.as_ref());
+    let hard_weight = hard_as_soft_weight(input, &requests, fairness.as_ref(), &employees);
     for line in cover.iter_mut().flatten() {
         line.weight_under_min = hard_weight;
     }
@@ -1036,6 +1075,35 @@ pub(crate) fn apportion(total: i64, wanted: &[f64], eligible: &[bool]) -> Vec<i6
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One person holds 29 of 30 nights, the other two of the pool none; the 30th night raises
+    /// the pool's squared deviations by about 39 nights², far beyond the `3·x²` the weight once
+    /// assumed, and within the bound.
+    #[test]
+    fn the_fairness_bound_holds_for_a_person_far_above_their_target() {
+        use allmenn_scheduler::model::FairnessSums;
+        let (night, days) = (180_u32, 30_usize);
+        let cap = u64::from(night) * days as u64;
+        let rule = FairnessRule {
+            points: vec![vec![night]; days],
+            weight: 1,
+            divisor: 100,
+            pools: vec![0; 3],
+            caps: vec![cap],
+        };
+        let employees: Vec<Employee> = (0..3).map(|e| Employee::unrestricted(format!("E{e}"), 1)).collect();
+        let cost = |nights: i64| {
+            let mut sums = FairnessSums::default();
+            sums.add(1000, nights * i64::from(night), 0, 1);
+            sums.add(1000, 0, 0, 1);
+            sums.add(1000, 0, 0, 1);
+            sums.cost(1, 100, Some(cap))
+        };
+        let change = (cost(30) - cost(29)) as u64;
+        let x = u64::from(night);
+        assert!(change > 3 * x * x / 100, "the old bound is exceeded: {change}");
+        assert!(largest_fairness_change(&rule, &employees) >= change);
+    }
 
     #[test]
     fn apportioned_values_add_up_and_stay_close() {
