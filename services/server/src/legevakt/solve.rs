@@ -390,8 +390,14 @@ async fn run(
     let outcome = outcome
         .map_err(|_| ApiError::Internal("the optimiser task stopped unexpectedly"))?
         .map_err(planning::plan_error)?;
-    let mut evaluated = version_score(&input, &outcome.assignments, Some(&outcome.explanation))?;
-    let mut assignments = outcome.assignments.clone();
+    // A staff member without shifts may be deleted while the solve runs. The roster is stored
+    // without them and scored without them (their places are open, their share is the others'),
+    // rather than lost. Explaining a large roster takes a while, so it is scored for the staff
+    // present before the write transaction, which then locks the plan and staff rows for the write
+    // alone; only a deletion that lands between that read and the locks is scored under them.
+    let planned: HashSet<Uuid> = input.staff.iter().map(|member| member.id).collect();
+    let present_before = present_staff(store.connection(), &planned).await?;
+    let mut scored = score_for_present(&input, &outcome, &planned, &present_before)?;
     let transaction = store.begin_write().await?;
     let plan = repo::lock_plan(&transaction, solve.plan_id, None).await?;
     if ended_elsewhere || repo::get_solve(&transaction, solve.id).await?.state != "running" {
@@ -399,23 +405,16 @@ async fn run(
             "the solve was ended as abandoned while it ran; its result is not stored",
         ));
     }
-    // A staff member without shifts may be deleted while the solve runs. The roster is stored
-    // without them and scored without them (their places are open, their share is the others'),
-    // rather than lost.
-    let planned: HashSet<Uuid> = input.staff.iter().map(|member| member.id).collect();
-    let present: HashSet<Uuid> = repo::hold_present_staff(&transaction, planned.iter().copied().collect())
-        .await?
-        .into_iter()
-        .collect();
-    let staff_gone = present.len() < planned.len();
+    let present = present_staff(&transaction, &planned).await?;
+    if present != present_before {
+        scored = score_for_present(&input, &outcome, &planned, &present)?;
+    }
+    let Scored { assignments, evaluated, gone } = scored;
+    let staff_gone = gone > 0;
     if staff_gone {
-        let gone: HashSet<Uuid> = planned.difference(&present).copied().collect();
-        assignments.retain(|assignment| !gone.contains(&assignment.staff_id));
-        evaluated = version_score(&input.without_staff(&gone), &assignments, None)?;
         let note = format!(
-            "{} staff member{} deleted while the solve ran; the roster is stored without them",
-            gone.len(),
-            if gone.len() == 1 { " was" } else { "s were" }
+            "{gone} staff member{} deleted while the solve ran; the roster is stored without them",
+            if gone == 1 { " was" } else { "s were" }
         );
         solve.message = if solve.message.is_empty() { note } else { format!("{}; {note}", solve.message) };
     }
@@ -459,6 +458,45 @@ async fn run(
         "solve finished"
     );
     Ok(solve)
+}
+
+/// Those of the `planned` staff that still exist; share-locked inside a write transaction.
+async fn present_staff(
+    connection: &impl allmenn_store::Connection,
+    planned: &HashSet<Uuid>,
+) -> Result<HashSet<Uuid>, ApiError> {
+    Ok(repo::hold_present_staff(connection, planned.iter().copied().collect()).await?.into_iter().collect())
+}
+
+/// A solve's roster as it is stored, with its score.
+struct Scored {
+    assignments: Vec<Assignment>,
+    evaluated: planning::Evaluated,
+    /// Staff members deleted while the solve ran, whose shifts were left out.
+    gone: usize,
+}
+
+/// The solve's roster without the staff deleted while it ran (those of `planned` not `present`),
+/// scored without them.
+fn score_for_present(
+    input: &PlanInput,
+    outcome: &allmenn_legevakt::solve::SolveOutcome,
+    planned: &HashSet<Uuid>,
+    present: &HashSet<Uuid>,
+) -> Result<Scored, ApiError> {
+    let gone: HashSet<Uuid> = planned.difference(present).copied().collect();
+    if gone.is_empty() {
+        let evaluated = version_score(input, &outcome.assignments, Some(&outcome.explanation))?;
+        return Ok(Scored { assignments: outcome.assignments.clone(), evaluated, gone: 0 });
+    }
+    let assignments: Vec<Assignment> = outcome
+        .assignments
+        .iter()
+        .filter(|assignment| !gone.contains(&assignment.staff_id))
+        .cloned()
+        .collect();
+    let evaluated = version_score(&input.without_staff(&gone), &assignments, None)?;
+    Ok(Scored { assignments, evaluated, gone: gone.len() })
 }
 
 /// The score a solve's roster is stored with: the roster under the plan's rules. A re-plan's cost
