@@ -15,7 +15,9 @@
 //! thousand steps, chosen by measurement on the benchmark; the dynamic-programming moves cost
 //! hundreds of cheap moves each, so they take roughly half the time at these shares):
 //! * put somebody on a (day, shift type) that lacks cover (~7 %), passing any minutes this
-//!   takes them over their most to rows with minutes to spare by same-day swaps;
+//!   takes them over their most to rows with minutes to spare by same-day swaps; in models with
+//!   a fairness term (legevakt plans), a quarter of these fill a weekend place with a row at its
+//!   weekend limit, which first hands another weekend's shifts to rows on duty that weekend;
 //! * mend a broken request without touching cover (5 %): the requester exchanges that day's
 //!   cell with a row holding what was asked for, and the two rows exchange a second day too,
 //!   the one within two weeks that leaves the pair cheapest (it usually gives back the minutes
@@ -165,6 +167,8 @@ pub(crate) struct Worker<'p, 'm> {
     flow_rows: Vec<usize>,
     /// Minute transfers of the last cover move: (day, other row, shift given, shift taken).
     transfers: Vec<(usize, usize, u8, u8)>,
+    /// Whether a quarter of the cover moves are weekend handovers.
+    weekend_handover: bool,
 }
 
 /// Most rows a day re-assignment takes in the polish (a random subset on larger rosters keeps a
@@ -239,6 +243,7 @@ impl<'p, 'm> Worker<'p, 'm> {
             day_flow: DayFlow::default(),
             flow_rows: Vec::with_capacity(p.n),
             transfers: Vec::new(),
+            weekend_handover: p.fairness_weight != 0,
         }
     }
 
@@ -606,7 +611,11 @@ impl<'p, 'm> Worker<'p, 'm> {
         {
             self.move_day_flow(temperature)
         } else if roll < 100 {
-            self.move_cover_cell(temperature)
+            if self.weekend_handover && self.rng.below(4) == 0 {
+                self.move_weekend_handover(temperature)
+            } else {
+                self.move_cover_cell(temperature)
+            }
         } else if roll < 100 + REQUEST_SWAP_PER_MILLE {
             self.move_request_swap(temperature)
         } else if roll < 300 {
@@ -757,6 +766,105 @@ impl<'p, 'm> Worker<'p, 'm> {
             self.transfers = log;
             self.buffer_a = saved;
             return accepted;
+        }
+        false
+    }
+
+    /// Fills a weekend place that lacks cover with a row already at its weekend limit: the row
+    /// hands the shifts of another weekend it works to rows that work that weekend already (each
+    /// to the one that makes it cheapest, or to nobody), which frees the weekend it needs. Where
+    /// every weekend the staff may work is needed (a municipality's legevakt), a place left open
+    /// can only be filled by such a chain, and its first step alone leaves a place open elsewhere.
+    fn move_weekend_handover(&mut self, temperature: f64) -> bool {
+        let p = self.p;
+        let Some((d, s)) = self.sample_under_covered() else {
+            return false;
+        };
+        let weekend = p.weekend_of[d];
+        if weekend == u32::MAX {
+            return false;
+        }
+        let s = s as u8;
+        let off = p.off();
+        let start = self.rng.below(p.n);
+        let Some(e) = (0..p.n).map(|k| (start + k) % p.n).find(|&e| {
+            self.state.cell(p, e, d) == off
+                && !self.fixed[e * p.h + d]
+                && self.is_allowed(e, d, s)
+                && self.state.weekends_worked(e) >= p.max_weekends[e]
+        }) else {
+            return false;
+        };
+        // Another weekend the row works, from the day before it (a Friday evening belongs to it).
+        let first = self.rng.below(p.h);
+        let Some(given) = (0..p.h).map(|k| (first + k) % p.h).find_map(|x| {
+            let w = p.weekend_of[x];
+            (w != u32::MAX && w != weekend && self.state.cell(p, e, x) != off).then_some(w)
+        }) else {
+            return false;
+        };
+        let days: Vec<usize> = (0..p.h)
+            .filter(|&x| p.weekend_of[x] == given || (x + 1 < p.h && p.weekend_of[x + 1] == given))
+            .collect();
+        let mut log: Vec<(usize, usize, u8)> = Vec::new();
+        let (mut soft, mut hard) = (0, 0);
+        for &x in &days {
+            let c = self.state.cell(p, e, x);
+            if c == off {
+                continue;
+            }
+            if self.fixed[e * p.h + x] {
+                for &(x, f, c) in log.iter().rev() {
+                    if f != e {
+                        self.state.set_range(p, f, x, &[off]);
+                    }
+                    self.state.set_range(p, e, x, &[c]);
+                }
+                return false;
+            }
+            let (s1, h1) = self.state.set_range(p, e, x, &[off]);
+            soft += s1;
+            hard += h1;
+            // The row of that weekend that takes the shift most cheaply, if any.
+            let mut best: Option<(f64, usize)> = None;
+            for f in 0..p.n {
+                if f == e
+                    || self.state.cell(p, f, x) != off
+                    || self.fixed[f * p.h + x]
+                    || !self.is_allowed(f, x, c)
+                    || !days.iter().any(|&y| y != x && self.state.cell(p, f, y) != off)
+                {
+                    continue;
+                }
+                let (s2, h2) = self.state.set_range(p, f, x, &[c]);
+                let penalised = self.penalised(s2, h2);
+                self.state.set_range(p, f, x, &[off]);
+                if best.is_none_or(|(value, _)| penalised < value) {
+                    best = Some((penalised, f));
+                }
+            }
+            match best {
+                Some((value, f)) if value < 0.0 => {
+                    let (s2, h2) = self.state.set_range(p, f, x, &[c]);
+                    soft += s2;
+                    hard += h2;
+                    log.push((x, f, c));
+                }
+                _ => log.push((x, e, c)),
+            }
+        }
+        let (s3, h3) = self.state.set_range(p, e, d, &[s]);
+        soft += s3;
+        hard += h3;
+        if self.accept(soft, hard, temperature) {
+            return true;
+        }
+        self.state.set_range(p, e, d, &[off]);
+        for &(x, f, c) in log.iter().rev() {
+            if f != e {
+                self.state.set_range(p, f, x, &[off]);
+            }
+            self.state.set_range(p, e, x, &[c]);
         }
         false
     }
@@ -1211,6 +1319,67 @@ mod tests {
         assert_eq!(worker.state.cells, vec![short, long, long, p.off()]);
         let evaluation = evaluate(&model, &worker.state.to_roster(&p)).unwrap();
         assert_eq!((evaluation.objective, evaluation.hard_penalty_units()), (0, 0));
+    }
+
+    /// Two weeks from a Monday; one shift W wanted on the first Saturday and Sunday (days 5 and
+    /// 6) and the second Saturday (day 12). A and C may work one weekend each: A works the first
+    /// Saturday, C the first Sunday, and the second Saturday is open.
+    fn handover_model() -> Model {
+        let employees = ["A", "C"]
+            .into_iter()
+            .map(|code| {
+                let mut employee = Employee::unrestricted(code, 1);
+                employee.max_weekends = 1;
+                employee
+            })
+            .collect();
+        let w =
+            ShiftType { code: "W".into(), length_minutes: 480, required_skill: None, following_days_held: 0 };
+        Model::new(ModelSpec {
+            days: 14,
+            first_weekday: Weekday::Monday,
+            shift_types: vec![w],
+            forbidden_successions: Vec::new(),
+            employees,
+            requests: Vec::new(),
+            cover: (0..14).map(|d| vec![wanted(u32::from([5, 6, 12].contains(&d)))]).collect(),
+            supervision: Vec::new(),
+            fairness: None,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_weekend_handover_frees_a_weekend_by_passing_its_shift_to_a_row_on_duty_then() {
+        let model = handover_model();
+        let p = Problem::new(&model);
+        let mut roster = Roster::empty_for(&model);
+        roster.set(0, 5, Some(0));
+        roster.set(1, 6, Some(0));
+        let state = State::from_roster(&p, &roster);
+        assert_eq!((state.soft, state.hard), (100, 0));
+        // Either row taking the second Saturday alone works two weekends.
+        let mut alone = state.clone();
+        alone.set_range(&p, 0, 12, &[0]);
+        assert!(alone.hard > 0);
+
+        let fixed = vec![false; p.n * p.h];
+        let allowed = super::super::allowed_table(&p);
+        let mut worker = Worker::new(&p, &fixed, &allowed, state, 7);
+        for _ in 0..20 {
+            if worker.state.soft == 0 {
+                break;
+            }
+            worker.move_weekend_handover(1e-9);
+        }
+        let roster = worker.state.to_roster(&p);
+        let evaluation = evaluate(&model, &roster).unwrap();
+        assert_eq!((evaluation.objective, evaluation.hard_penalty_units()), (0, 0));
+        // One row works the whole first weekend, the other the second Saturday.
+        let days_of = |e: usize| (0..14).filter(|&d| roster.get(e, d).is_some()).collect::<Vec<_>>();
+        let mut rows = [days_of(0), days_of(1)];
+        rows.sort();
+        assert_eq!(rows, [vec![5, 6], vec![12]]);
     }
 
     /// Two days, each wanting one short (S, 8 h) and one long (L, 12 h) shift; A and B must

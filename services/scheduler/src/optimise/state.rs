@@ -134,6 +134,11 @@ impl State {
         self.cover_n[d * p.t + s]
     }
 
+    pub(crate) fn weekends_worked(&self, e: usize) -> i64 {
+        self.weekends[e]
+    }
+
+    #[inline]
     pub(crate) fn minutes(&self, e: usize) -> i64 {
         self.minutes[e]
     }
