@@ -814,12 +814,7 @@ impl<'p, 'm> Worker<'p, 'm> {
                 continue;
             }
             if self.fixed[e * p.h + x] {
-                for &(x, f, c) in log.iter().rev() {
-                    if f != e {
-                        self.state.set_range(p, f, x, &[off]);
-                    }
-                    self.state.set_range(p, e, x, &[c]);
-                }
+                self.undo_handover(e, &log);
                 return false;
             }
             let (s1, h1) = self.state.set_range(p, e, x, &[off]);
@@ -860,13 +855,20 @@ impl<'p, 'm> Worker<'p, 'm> {
             return true;
         }
         self.state.set_range(p, e, d, &[off]);
+        self.undo_handover(e, &log);
+        false
+    }
+
+    /// Gives row `e` back the shifts of a weekend handover: `(day, row that took it, shift)`,
+    /// where the row is `e` itself for a shift nobody took.
+    fn undo_handover(&mut self, e: usize, log: &[(usize, usize, u8)]) {
+        let p = self.p;
         for &(x, f, c) in log.iter().rev() {
             if f != e {
-                self.state.set_range(p, f, x, &[off]);
+                self.state.set_range(p, f, x, &[p.off()]);
             }
             self.state.set_range(p, e, x, &[c]);
         }
-        false
     }
 
     /// Hard units of row `e` other than its total-minutes rules.
