@@ -2261,6 +2261,17 @@ async fn a_live_solve_ended_elsewhere_as_abandoned_stops_and_stores_nothing(serv
         .unwrap()
         .unwrap();
     assert!(row.heartbeat_at.is_some(), "a solve records its heartbeat from the start");
+    // And again every second while it runs.
+    let mut advanced = false;
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let later = plan_solve::Entity::find_by_id(row.id).one(&connection).await.unwrap().unwrap();
+        if later.heartbeat_at > row.heartbeat_at {
+            advanced = true;
+            break;
+        }
+    }
+    assert!(advanced, "the heartbeat moves on while the solve runs");
     // What another replica's end_abandoned_solve writes.
     plan_solve::Entity::update_many()
         .col_expr(plan_solve::Column::State, Expr::value("failed"))

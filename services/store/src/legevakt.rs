@@ -697,9 +697,13 @@ pub async fn record_solve_progress<C: ConnectionTrait>(
     connection: &C,
     solve: &plan_solve::Model,
 ) -> Result<bool, StoreError> {
-    let heartbeat = database_now(connection).await?;
+    // The database's clock, read in the same statement (one round trip a heartbeat).
+    let heartbeat = match connection.get_database_backend() {
+        DbBackend::Postgres => Expr::cust("clock_timestamp()"),
+        _ => Expr::value(Utc::now()),
+    };
     let result = plan_solve::Entity::update_many()
-        .col_expr(plan_solve::Column::HeartbeatAt, Expr::value(heartbeat))
+        .col_expr(plan_solve::Column::HeartbeatAt, heartbeat)
         .col_expr(plan_solve::Column::ElapsedMs, Expr::value(solve.elapsed_ms))
         .col_expr(plan_solve::Column::BestHardViolations, Expr::value(solve.best_hard_violations))
         .col_expr(plan_solve::Column::BestObjective, Expr::value(solve.best_objective))
